@@ -1,0 +1,561 @@
+"""The case file: what we know about one person, and nothing we don't.
+
+A case file is YAML (or JSON) with the vocabulary of ``product.md``: ``case_id``, ``name``, ``as_of``, and the
+groups ``person``, ``military``, ``dissent``, ``journey`` and ``evidence``. Every fact is optional, because a fact
+left out is *unknown* — never false. This module holds the pydantic model, the checks for facts that contradict
+each other, and :func:`load_case`, which turns a file into a :class:`CaseFile` or an :class:`InputError` that
+names the file, the line, the field and what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, model_validator
+
+from casefile.documents import Document, LineMap, load_file, load_text
+from casefile.errors import InputError, Problem, did_you_mean
+
+# --------------------------------------------------------------------------------------------------------------
+# Vocabulary
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+    other = "other"
+
+
+class ServiceStatus(StrEnum):
+    never_served = "never_served"
+    completed_service = "completed_service"
+    serving_conscript = "serving_conscript"
+    mobilised = "mobilised"
+    contract_soldier = "contract_soldier"
+
+
+class NoticeKind(StrEnum):
+    conscription = "conscription"
+    mobilisation = "mobilisation"
+    e_summons = "e_summons"
+
+
+class Channel(StrEnum):
+    telegram = "telegram"
+    blog = "blog"
+    livestream = "livestream"
+    street_protest = "street_protest"
+    media = "media"
+    ngo = "ngo"
+    other = "other"
+
+
+class Profile(StrEnum):
+    none = "none"
+    low = "low"
+    high = "high"
+
+
+class Prosecution(StrEnum):
+    coao_20_3_3 = "coao_20_3_3"
+    cc_280_3 = "cc_280_3"
+    cc_207_3 = "cc_207_3"
+    cc_328 = "cc_328"
+    cc_337 = "cc_337"
+    cc_338 = "cc_338"
+    other = "other"
+
+
+class Jurisdiction(StrEnum):
+    DE = "DE"
+    NL = "NL"
+    EE = "EE"
+    LV = "LV"
+    LT = "LT"
+    PL = "PL"
+    FI = "FI"
+
+
+class ApplicationPlace(StrEnum):
+    territory = "territory"
+    border = "border"
+    abroad = "abroad"
+
+
+class EntryRoute(StrEnum):
+    schengen_tourist_visa = "schengen_tourist_visa"
+    schengen_other_visa = "schengen_other_visa"
+    humanitarian_visa = "humanitarian_visa"
+    land_border = "land_border"
+    airport = "airport"
+    seaport = "seaport"
+    residence_permit = "residence_permit"
+
+
+class EntryException(StrEnum):
+    none = "none"
+    dissident = "dissident"
+    humanitarian = "humanitarian"
+    family = "family"
+    residence_permit = "residence_permit"
+
+
+class EvidenceKind(StrEnum):
+    draft_notice = "draft_notice"
+    court_summons = "court_summons"
+    blocking_notice = "blocking_notice"
+    article = "article"
+    livestream = "livestream"
+    military_id = "military_id"
+    other = "other"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Field types
+
+
+def _date_only(value: Any) -> Any:
+    """Accept a date or an ISO 'YYYY-MM-DD' string; refuse datetimes, numbers and anything else."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"'{value}' is not a real calendar date") from None
+    raise ValueError("expected a date written YYYY-MM-DD")
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_only)]
+Bool = Annotated[bool, Strict()]
+Slug = Annotated[str, Strict(), Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+
+
+def fact(
+    description: str,
+    *,
+    question: str,
+    label: str | None = None,
+    changeable: bool = True,
+    **kwargs: Any,
+) -> Any:
+    """A case-file fact: always optional (None = unknown), documented, with the question an interviewer asks.
+
+    `changeable` says whether a person could plausibly have had this fact otherwise (used by "what would change
+    it": a different public profile is plausible, a different birth year is not).
+    """
+    return Field(
+        default=None,
+        description=description,
+        json_schema_extra={"question": question, "label": label or description, "changeable": changeable},
+        **kwargs,
+    )
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Person(_Group):
+    citizenship: Annotated[str, Strict(), Field(pattern=r"^[A-Z]{2}$")] | None = fact(
+        "Citizenship (ISO 3166 alpha-2). The rules cover RU; other values are out of scope.",
+        question="Which citizenship does the person hold (two letters, e.g. RU)?",
+        label="Russian citizen",
+        changeable=False,
+    )
+    sex: Sex | None = fact("Sex", question="What is the person's sex?", changeable=False)
+    birth_date: Date | None = fact(
+        "Date of birth", question="What is the person's date of birth (YYYY-MM-DD)?", changeable=False
+    )
+    age: Annotated[int, Strict(), Field(ge=0, le=120)] | None = fact(
+        "Age in whole years on the assessment date (prefer birth_date where dates matter)",
+        question="How old is the person, in years?",
+        label="Age",
+        changeable=False,
+    )
+
+
+class Military(_Group):
+    service_status: ServiceStatus | None = fact(
+        "Military service status",
+        question="What is the person's military status (never served, completed service, serving conscript, "
+        "mobilised, contract soldier)?",
+        changeable=True,
+    )
+    draft_notice_received: Bool | None = fact(
+        "A call-up (draft notice) was received",
+        question="Did the person receive a call-up (a draft notice)?",
+        label="Received a call-up (draft notice)",
+    )
+    draft_notice_kind: NoticeKind | None = fact(
+        "Kind of call-up", question="What kind of call-up was it (conscription, mobilisation, e-summons)?"
+    )
+    draft_notice_date: Date | None = fact("Date of the call-up", question="When was the call-up received?")
+    deserted: Bool | None = fact(
+        "Left a unit without leave",
+        question="Did the person leave a military unit without leave (desert)?",
+        label="Deserted from a unit",
+    )
+    refused_service: Bool | None = fact(
+        "Refused service, openly or by not reporting",
+        question="Did the person refuse military service, openly or by not reporting?",
+        label="Refused service",
+    )
+    conscientious_objector: Bool | None = fact(
+        "Objects to military service on grounds of conscience",
+        question="Does the person object to military service on grounds of conscience?",
+        label="Conscientious objector",
+    )
+    applied_alternative_service: Bool | None = fact(
+        "Applied for alternative civilian service",
+        question="Did the person apply for alternative civilian service?",
+    )
+    served_in_ukraine: Bool | None = fact(
+        "Served in the war in Ukraine", question="Did the person serve in the war in Ukraine?", changeable=False
+    )
+    war_crimes_indication: Bool | None = fact(
+        "Credible link of the person's unit to war crimes",
+        question="Is there a credible indication linking the person's unit to war crimes?",
+        label="Unit linked to war crimes",
+        changeable=False,
+    )
+
+
+class Dissent(_Group):
+    public_activism: Bool | None = fact(
+        "Public anti-war or opposition activity",
+        question="Was the person publicly active against the war or the government?",
+        label="Publicly active against the war or the government",
+    )
+    activism_channels: list[Channel] | None = fact(
+        "Channels of that activity",
+        question="Through which channels (telegram, blog, livestream, street protest, media, NGO, other)?",
+    )
+    public_profile: Profile | None = fact(
+        "Public profile: high = politician, journalist, widely known activist",
+        question="How prominent is the person (none, low, high = politician, journalist, widely known activist)?",
+        label="Public profile",
+    )
+    content_blocked: Bool | None = fact(
+        "Authorities blocked the person's channel or site",
+        question="Did the authorities block the person's channel or site?",
+        label="Channel or site blocked by the authorities",
+    )
+    prosecution: list[Prosecution] | None = fact(
+        "Proceedings in Russia",
+        question="Which proceedings has the person faced in Russia (e.g. coao_20_3_3, cc_280_3, cc_207_3, cc_328, "
+        "cc_337, cc_338, other; none)?",
+        label="Proceedings in Russia",
+    )
+    court_summons_received: Bool | None = fact(
+        "A court summons was received", question="Did the person receive a court summons?"
+    )
+    sur_place_activity: Bool | None = fact(
+        "Activism abroad after leaving Russia", question="Has the person been politically active abroad since leaving?"
+    )
+
+
+class Journey(_Group):
+    left_russia_date: Date | None = fact("Date of leaving Russia", question="When did the person leave Russia?")
+    application_country: Jurisdiction | None = fact(
+        "Country where asylum was (or would be) requested",
+        question="In which country did the person apply (DE, NL, EE, LV, LT, PL, FI)?",
+        changeable=False,
+    )
+    application_date: Date | None = fact(
+        "Date of the application", question="When did the person apply?", changeable=False
+    )
+    application_place: ApplicationPlace | None = fact(
+        "Where the application is made: territory, border, or abroad (outside the EU)",
+        question="Where is the application made: on the territory, at the border, or from abroad?",
+        label="Place of application",
+    )
+    entry_route: EntryRoute | None = fact(
+        "How the person entered, or would enter",
+        question="How did (or would) the person enter: tourist visa, other Schengen visa, humanitarian visa, "
+        "land border, airport, seaport, residence permit?",
+        label="Entry route",
+    )
+    entry_date: Date | None = fact("Date of entry", question="On what date did (or would) the person enter?")
+    entry_exception: EntryException | None = fact(
+        "Exception named in the entry restrictions that applies to the person",
+        question="Does an entry exception apply (none, dissident, humanitarian, family, residence permit)?",
+        label="Entry exception",
+    )
+    vulnerable: Bool | None = fact(
+        "The person is vulnerable (e.g. ill, a minor, a victim of torture)",
+        question="Is the person vulnerable (ill, a minor, a torture victim, ...)?",
+        changeable=False,
+    )
+
+
+class Evidence(_Group):
+    kind: EvidenceKind = Field(description="What the evidence is")
+    documented: Bool | None = Field(default=None, description="A document exists and can be produced")
+    note: str | None = Field(default=None, description="Free text (removed by --redact)")
+
+
+class CaseFile(BaseModel):
+    """One case. Groups and facts left out are unknown."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    case_id: Slug = Field(description="Identifier: lower-case letters, digits, '-' and '_'")
+    name: str | None = Field(default=None, description="Display name (a pseudonym is recommended)")
+    as_of: Date | None = Field(default=None, description="Assessment date")
+    notes: str | None = Field(default=None, description="Free-text notes (removed by --redact)")
+    person: Person = Field(default_factory=Person)
+    military: Military = Field(default_factory=Military)
+    dissent: Dissent = Field(default_factory=Dissent)
+    journey: Journey = Field(default_factory=Journey)
+    evidence: list[Evidence] | None = Field(default=None, description="Evidence; left out = unknown")
+
+    @model_validator(mode="after")
+    def _no_contradictions(self) -> CaseFile:
+        problems = contradictions(self)
+        if problems:
+            raise ValueError(_CONTRADICTION_MARK + "\n".join(f"{path}\t{msg}" for path, msg in problems))
+        return self
+
+    # convenient derived views -------------------------------------------------------------------------------
+    def reference_date(self) -> dt.date | None:
+        """The date the file's own `person.age` refers to: `as_of`, else `application_date`."""
+        return self.as_of or self.journey.application_date
+
+    def default_as_of(self, today: dt.date | None = None) -> dt.date:
+        """The product's default assessment date: the case's `as_of`, else its application date, else today."""
+        return self.as_of or self.journey.application_date or today or dt.date.today()
+
+
+GROUPS: dict[str, type[_Group]] = {"person": Person, "military": Military, "dissent": Dissent, "journey": Journey}
+
+# --------------------------------------------------------------------------------------------------------------
+# Contradictions
+
+_CONTRADICTION_MARK = "CONTRADICTION\n"
+E_SUMMONS_LAW = dt.date(2023, 4, 14)  # legal-facts R4: the e-summons law was signed on 14 Apr 2023
+
+
+def contradictions(case: CaseFile) -> list[tuple[str, str]]:
+    """Facts that cannot all be true together, as (field path, message). Unknown facts never contradict."""
+    p, m, d, j = case.person, case.military, case.dissent, case.journey
+    out: list[tuple[str, str]] = []
+
+    def before(later: dt.date | None, earlier: dt.date | None, path: str, msg: str) -> None:
+        if later is not None and earlier is not None and later < earlier:
+            out.append((path, msg))
+
+    bd = p.birth_date
+    before(m.draft_notice_date, bd, "military.draft_notice_date", "the call-up is dated before the person's birth")
+    before(j.left_russia_date, bd, "journey.left_russia_date", "the person left Russia before being born")
+    before(j.entry_date, bd, "journey.entry_date", "the entry is dated before the person's birth")
+    before(j.application_date, bd, "journey.application_date", "the application is dated before the person's birth")
+    if j.application_place is not None and j.application_place != ApplicationPlace.abroad:
+        before(
+            j.application_date,
+            j.left_russia_date,
+            "journey.application_date",
+            "the application (on the territory or at the border) is dated before the person left Russia",
+        )
+    before(j.entry_date, j.left_russia_date, "journey.entry_date", "the entry is dated before the person left Russia")
+    if p.birth_date and case.as_of and case.as_of < p.birth_date:
+        out.append(("as_of", "the assessment date is before the person's birth"))
+    if p.birth_date and p.age is not None and case.reference_date():
+        computed = age_on(p.birth_date, case.reference_date())  # type: ignore[arg-type]
+        if computed != p.age:
+            out.append(
+                ("person.age", f"age {p.age} does not match the birth date (age {computed} on {case.reference_date()})")
+            )
+
+    serving = {ServiceStatus.mobilised, ServiceStatus.serving_conscript, ServiceStatus.contract_soldier}
+    if m.deserted is True and m.service_status in {ServiceStatus.never_served, ServiceStatus.completed_service}:
+        out.append(
+            (
+                "military.deserted",
+                f"a deserter must have been serving, but service_status is '{m.service_status.value}'",
+            )
+        )
+    if m.served_in_ukraine is True and m.service_status == ServiceStatus.never_served:
+        out.append(("military.served_in_ukraine", "served in Ukraine, but service_status is 'never_served'"))
+    if m.draft_notice_received is False:
+        if m.draft_notice_kind is not None:
+            out.append(("military.draft_notice_kind", "a kind of call-up is given, but draft_notice_received is false"))
+        if m.draft_notice_date is not None:
+            out.append(("military.draft_notice_date", "a call-up date is given, but draft_notice_received is false"))
+        if m.service_status in {ServiceStatus.mobilised, ServiceStatus.serving_conscript}:
+            out.append(
+                (
+                    "military.draft_notice_received",
+                    f"service_status '{m.service_status.value}' means a call-up was received",
+                )
+            )
+    if (
+        m.draft_notice_kind == NoticeKind.e_summons
+        and m.draft_notice_date is not None
+        and m.draft_notice_date < E_SUMMONS_LAW
+    ):
+        out.append(("military.draft_notice_date", "an e-summons cannot predate the e-summons law of 14 Apr 2023"))
+    if m.war_crimes_indication is True and m.service_status not in serving | {ServiceStatus.completed_service, None}:
+        out.append(("military.war_crimes_indication", "a unit is linked to war crimes, but the person never served"))
+
+    if d.public_activism is False:
+        if d.activism_channels:
+            out.append(("dissent.activism_channels", "channels of activism are listed, but public_activism is false"))
+        if d.content_blocked is True:
+            out.append(
+                ("dissent.content_blocked", "blocked content implies public activity, but public_activism is false")
+            )
+    for path, values in (("dissent.activism_channels", d.activism_channels), ("dissent.prosecution", d.prosecution)):
+        if values is not None and len(set(values)) != len(values):
+            out.append((path, "a value is listed twice"))
+    return out
+
+
+def age_on(birth_date: dt.date, on: dt.date) -> int:
+    """Whole years between `birth_date` and `on`."""
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_case(path: str | Path, *, max_bytes: int = 1_000_000) -> CaseFile:
+    """Read and validate a case file (YAML or JSON). Raises InputError with file, line and field."""
+    doc = load_file(Path(path), max_bytes=max_bytes, what="case file")
+    return case_from_document(doc)
+
+
+def case_from_text(text: str, name: str = "<case>", *, as_json: bool = False) -> CaseFile:
+    return case_from_document(load_text(text, name, as_json=as_json))
+
+
+def case_from_document(doc: Document) -> CaseFile:
+    if not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else "a single value"
+        raise InputError.single(
+            doc.name,
+            f"expected a case file (a mapping with case_id, person, military, ...), found {kind}",
+            line=1,
+            hint="for many cases use 'casefile batch' with a folder or JSON Lines"
+            if isinstance(doc.data, list)
+            else None,
+        )
+    return case_from_data(doc.data, doc.name, doc.lines)
+
+
+def case_from_data(data: dict[str, Any], name: str = "<case>", lines: LineMap | None = None) -> CaseFile:
+    lines = lines or LineMap()
+    try:
+        return CaseFile.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc, name, lines)) from None
+
+
+def validation_problems(exc: ValidationError, name: str, lines: LineMap) -> list[Problem]:
+    """Turn pydantic's errors into located, plain-language problems."""
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        msg = str(err.get("msg", ""))
+        if _CONTRADICTION_MARK.strip() in msg:
+            body = msg.split(_CONTRADICTION_MARK, 1)[-1]
+            for row in body.splitlines():
+                path, _, text = row.partition("\t")
+                parts: tuple[str | int, ...] = tuple(path.split("."))
+                problems.append(Problem(name, lines.line(parts), path, f"contradiction: {text}"))
+            continue
+        field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+        problems.append(Problem(name, lines.line(loc), field or None, *_explain(err, loc)))
+    return problems
+
+
+def _explain(err: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
+    kind = err["type"]
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        field = str(loc[-1])
+        parent = _model_at(loc[:-1])
+        known = list(parent.model_fields) if parent else []
+        hint = did_you_mean(field, known)
+        if hint is None and parent is CaseFile:
+            owner = next((g for g, model in GROUPS.items() if field in model.model_fields), None)
+            if owner:
+                hint = f"it belongs under '{owner}:'"
+        return f"unknown field; expected one of: {', '.join(known)}", hint
+    if kind == "enum":
+        allowed = err.get("ctx", {}).get("expected", "")
+        hint = did_you_mean(str(given), [a.strip(" '") for a in allowed.replace(" or ", ",").split(",")])
+        return f"expected one of {allowed}, got {_short(given)}", hint
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, got {_short(given)}", None
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"expected a whole number, got {_short(given)}", None
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"expected a number from 0 to 120, got {_short(given)}", None
+    if kind == "string_pattern_mismatch":
+        field = str(loc[-1])
+        if field == "case_id":
+            return (
+                "expected a short identifier of lower-case letters, digits, '-' or '_'",
+                "e.g. case_id: andrei-2025",
+            )
+        if field == "citizenship":
+            return f"expected a two-letter country code such as RU, got {_short(given)}", None
+        return f"expected text matching {err.get('ctx', {}).get('pattern')}", None
+    if kind in ("string_type",):
+        return f"expected text, got {_short(given)}", None
+    if kind == "missing":
+        return "is required", None
+    if kind in ("list_type",):
+        return f"expected a list, got {_short(given)}", "write it as [a, b] or one '- item' per line"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a group of fields (a mapping), got {_short(given)}", None
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err.get("msg"))), None
+    return str(err.get("msg")), None
+
+
+def _short(value: Any) -> str:
+    """Describe a given value briefly, without echoing long free text."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else f"a text of {len(value)} characters"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = CaseFile
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(str(part))
+        if info is None:
+            return None
+        ann = info.annotation
+        model = next((a for a in _unwrap(ann) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    return model
+
+
+def _unwrap(ann: Any) -> list[Any]:
+    args = getattr(ann, "__args__", None)
+    if not args:
+        return [ann]
+    out: list[Any] = []
+    for a in args:
+        out.extend(_unwrap(a))
+    return out

@@ -1,0 +1,180 @@
+"""The fact vocabulary the rules can speak about, and the flat fact set of one case on one date.
+
+Rules do not read the nested case file; they read *facts* named by dotted paths (``military.deserted``,
+``journey.entry_date``). This module lists every fact with its kind (bool, enum, int, date, list), allowed values,
+the plain label and question shown to users, and whether a person could plausibly have had it otherwise. It
+flattens a :class:`CaseFile` into a :class:`FactSet` on a given as-of date, adding the computed facts
+``person.age`` (from the birth date), ``dates.as_of`` and ``dates.access_date`` (the entry date, or the as-of date
+where none is given). An unknown fact is simply absent: it is never ``None`` and never ``False``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+from casefile.case import GROUPS, CaseFile, EvidenceKind, age_on
+
+FactKind = Literal["bool", "enum", "int", "date", "list", "text"]
+FactValue = bool | str | int | dt.date | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """One fact the rules may test."""
+
+    path: str
+    kind: FactKind
+    label: str
+    question: str
+    values: tuple[str, ...] = ()
+    changeable: bool = True
+    computed: bool = False
+    description: str = ""
+
+    @property
+    def key(self) -> str:
+        """The flat key used inside the inference engine (durable-rules keys cannot contain dots safely)."""
+        return engine_key(self.path)
+
+
+def engine_key(path: str) -> str:
+    return path.replace(".", "__")
+
+
+def _kind_of(annotation: Any) -> tuple[FactKind, tuple[str, ...]]:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    base = args[0]
+    origin = typing.get_origin(base)
+    if origin is typing.Annotated:
+        base = typing.get_args(base)[0]
+        origin = typing.get_origin(base)
+    if origin in (list, typing.List):  # noqa: UP006
+        (item,) = typing.get_args(base)
+        return "list", tuple(v.value for v in item)
+    if isinstance(base, type) and issubclass(base, StrEnum):
+        return "enum", tuple(v.value for v in base)
+    if base is bool:
+        return "bool", ()
+    if base is int:
+        return "int", ()
+    if base is dt.date:
+        return "date", ()
+    if base is str or isinstance(base, types.UnionType):
+        return "text", ()
+    raise TypeError(f"unsupported fact type {annotation!r}")  # pragma: no cover - caught by tests
+
+
+def _case_facts() -> dict[str, FactSpec]:
+    specs: dict[str, FactSpec] = {}
+    for group, model in GROUPS.items():
+        for name, info in model.model_fields.items():
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            kind, values = _kind_of(info.annotation)
+            if group == "person" and name == "citizenship":
+                kind = "text"
+            path = f"{group}.{name}"
+            specs[path] = FactSpec(
+                path=path,
+                kind=kind,
+                values=values,
+                label=str(extra.get("label") or info.description or name),
+                question=str(extra.get("question") or info.description or name),
+                changeable=bool(extra.get("changeable", True)),
+                description=info.description or "",
+            )
+    specs["evidence.documented_kinds"] = FactSpec(
+        path="evidence.documented_kinds",
+        kind="list",
+        values=tuple(k.value for k in EvidenceKind),
+        label="Documented evidence",
+        question="Which evidence is documented (draft notice, court summons, blocking notice, article, livestream, "
+        "military ID, other)?",
+        description="Kinds of evidence with documented: true (computed from the evidence list)",
+        computed=True,
+    )
+    specs["dates.as_of"] = FactSpec(
+        "dates.as_of",
+        "date",
+        "Assessment date",
+        "On which date is the case assessed?",
+        changeable=False,
+        computed=True,
+        description="The as-of date of the assessment",
+    )
+    specs["dates.access_date"] = FactSpec(
+        "dates.access_date",
+        "date",
+        "Date of entry or arrival",
+        "On what date did (or would) the person arrive?",
+        changeable=False,
+        computed=True,
+        description="journey.entry_date where known, else the as-of date (product.md: access is judged on the entry "
+        "date)",
+    )
+    return specs
+
+
+CASE_FACTS: dict[str, FactSpec] = _case_facts()
+"""Every fact a case file gives or implies. Derived facts (``derived.*``) are declared by the rulebook."""
+
+
+@dataclass
+class FactSet:
+    """The known facts of one case on one as-of date. Unknown facts are absent."""
+
+    values: dict[str, FactValue]
+    as_of: dt.date
+    warnings: list[str] = field(default_factory=list)
+
+    def get(self, path: str) -> FactValue | None:
+        return self.values.get(path)
+
+    def known(self, path: str) -> bool:
+        return path in self.values
+
+
+def facts_of(case: CaseFile, as_of: dt.date) -> FactSet:
+    """Flatten a case into facts on `as_of`, adding computed facts."""
+    values: dict[str, FactValue] = {}
+    warnings: list[str] = []
+    for group in GROUPS:
+        model = getattr(case, group)
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            if value is None:
+                continue
+            if isinstance(value, list):
+                values[f"{group}.{name}"] = tuple(sorted(v.value for v in value))
+            elif isinstance(value, StrEnum):
+                values[f"{group}.{name}"] = value.value
+            else:
+                values[f"{group}.{name}"] = value
+    person = case.person
+    if person.birth_date is not None:
+        values["person.age"] = age_on(person.birth_date, as_of)
+    elif person.age is not None:
+        ref = case.reference_date()
+        if ref is not None and ref != as_of:
+            shifted = person.age + _whole_years_between(ref, as_of)
+            if shifted != person.age:
+                warnings.append(
+                    f"The case gives age {person.age} on {ref} but no birth date; on {as_of} the age is taken as "
+                    f"about {shifted}. Give person.birth_date for exact dates."
+                )
+            values["person.age"] = max(shifted, 0)
+    if case.evidence is not None:
+        values["evidence.documented_kinds"] = tuple(sorted({e.kind.value for e in case.evidence if e.documented}))
+    values["dates.as_of"] = as_of
+    values["dates.access_date"] = case.journey.entry_date or as_of
+    return FactSet(values=values, as_of=as_of, warnings=warnings)
+
+
+def _whole_years_between(a: dt.date, b: dt.date) -> int:
+    if b >= a:
+        return age_on(a, b)
+    return -age_on(b, a)
