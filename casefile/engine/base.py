@@ -1,0 +1,152 @@
+"""What every evaluator shares: stratified evaluation, precedence, and the trace of what fired.
+
+An evaluator only has to answer one question — *which rules match these facts?* — through a :class:`Matcher`.
+This module drives it: the derive rules run stratum by stratum (a derived fact is settled, with precedence applied,
+before any rule that reads it), then every access, practice and standard rule and every checklist criterion is
+matched against the facts plus the derived facts. Precedence (``overrides``, closed transitively) picks the
+deciding rules; two deciding rules with different conclusions raise :class:`RulebookError` — never a silent pick.
+
+Checklist criteria are matched as two patterns each, *met* (the condition) and *not met* (its negation); when
+neither matches, the criterion is unknown. Both evaluators therefore compute checklists, not just outcomes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from casefile.conditions import Condition, facts_in, negate
+from casefile.errors import RulebookError
+from casefile.facts import FactSet, FactValue
+from casefile.rulebook import Rule, Rulebook
+
+ASSESS = "assess"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One thing to match: a rule, or one side (met / not met) of a checklist criterion."""
+
+    name: str  # rule id, or "<criterion id>#met" / "<criterion id>#not_met"
+    stage: str  # "s0", "s1", ... for derive strata; "assess" for everything else
+    condition: Condition
+    facts: tuple[str, ...]  # the facts the condition reads, reported as "the facts it matched"
+
+
+def patterns(rulebook: Rulebook) -> list[Pattern]:
+    """Everything an evaluator must be able to match, in a stable order."""
+    out: list[Pattern] = []
+    for k, stratum in enumerate(rulebook.strata):
+        for rid in stratum:
+            r = rulebook.rules[rid]
+            out.append(Pattern(rid, f"s{k}", r.effective, tuple(sorted(facts_in(r.effective)))))
+    for r in rulebook.assess_rules:
+        out.append(Pattern(r.id, ASSESS, r.effective, tuple(sorted(facts_in(r.effective)))))
+    for c in rulebook.criteria.values():
+        used = tuple(sorted(facts_in(c.condition)))
+        out.append(Pattern(f"{c.id}#met", ASSESS, c.condition, used))
+        out.append(Pattern(f"{c.id}#not_met", ASSESS, negate(c.condition), used))
+    return out
+
+
+def stages(rulebook: Rulebook) -> list[str]:
+    return [f"s{k}" for k in range(len(rulebook.strata))] + [ASSESS]
+
+
+class Session(Protocol):
+    def match(self, stage: str, values: Mapping[str, FactValue]) -> dict[str, dict[str, FactValue]]:
+        """Names of the patterns of `stage` that match, each with the values of the facts it read."""
+
+
+class Matcher(Protocol):
+    """An evaluator: compiles a rulebook once, then opens one isolated session per case."""
+
+    name: str
+
+    def session(self) -> AbstractContextManager[Session]: ...
+
+
+@dataclass(frozen=True)
+class Firing:
+    rule: str
+    facts: dict[str, FactValue]
+
+
+@dataclass
+class Trace:
+    """What happened for one case on one date: every rule that fired, derived facts, checklist statuses."""
+
+    fired: dict[str, Firing]
+    derived: dict[str, Any]
+    criteria: dict[str, str]  # criterion id -> met / not_met / unknown
+    values: dict[str, FactValue]  # the facts, including derived ones
+    engine: str
+    derivations: dict[str, list[str]] = field(default_factory=dict)  # derived fact -> deciding rules
+    _by_stage: dict[str, list[Rule]] | None = None
+
+    def by_stage(self, rulebook: Rulebook) -> dict[str, list[Rule]]:
+        """The fired rules grouped by stage (computed once)."""
+        if self._by_stage is None:
+            grouped: dict[str, list[Rule]] = {}
+            for name in self.fired:
+                rule = rulebook.rules[name]
+                grouped.setdefault(rule.stage, []).append(rule)
+            self._by_stage = grouped
+        return self._by_stage
+
+
+def run(matcher: Matcher, rulebook: Rulebook, facts: FactSet) -> Trace:
+    """Evaluate one case: derive strata first, then everything else, all in one engine session."""
+    values: dict[str, FactValue] = dict(facts.values)
+    fired: dict[str, Firing] = {}
+    derived: dict[str, Any] = {}
+    derivations: dict[str, list[str]] = {}
+    criteria: dict[str, str] = {}
+    with matcher.session() as session:
+        for k, _stratum in enumerate(rulebook.strata):
+            matched = session.match(f"s{k}", values)
+            for name, used in matched.items():
+                fired[name] = Firing(name, used)
+            by_fact: dict[str, list[Rule]] = {}
+            for name in matched:
+                rule = rulebook.rules[name]
+                assert rule.derives is not None
+                by_fact.setdefault(rule.derives[0], []).append(rule)
+            for fact, rules in by_fact.items():
+                winners = deciding(rules, rulebook)
+                conclusions = {r.derives[1] for r in winners if r.derives}
+                if len(conclusions) != 1:
+                    raise RulebookError(
+                        f"rules {', '.join(r.id for r in winners)} derive different values for {fact} with no "
+                        "precedence between them (run 'casefile rules check')"
+                    )
+                value = conclusions.pop()
+                derived[fact] = value
+                values[fact] = value
+                derivations[fact] = [r.id for r in winners]
+        matched = session.match(ASSESS, values)
+    for name, used in matched.items():
+        if "#" in name:
+            cid, side = name.split("#", 1)
+            if criteria.get(cid) not in (None, side):
+                raise RulebookError(f"criterion {cid} is both met and not met; its negation is wrong")
+            criteria[cid] = side
+        else:
+            fired[name] = Firing(name, used)
+    for cid in rulebook.criteria:
+        criteria.setdefault(cid, "unknown")
+    return Trace(
+        fired=fired, derived=derived, criteria=criteria, values=values, engine=matcher.name, derivations=derivations
+    )
+
+
+def deciding(rules: list[Rule], rulebook: Rulebook) -> list[Rule]:
+    """The fired rules that no other fired rule overrides (directly or through a chain)."""
+    ids = {r.id for r in rules}
+    return [r for r in rules if not any(r.id in rulebook.defeats[o] for o in ids if o != r.id)]
+
+
+def iter_patterns(rulebook: Rulebook, stage: str) -> Iterator[Pattern]:
+    return (p for p in patterns(rulebook) if p.stage == stage)

@@ -1,0 +1,263 @@
+"""The durable-rules evaluator: the rulebook compiled to a Rete network, one isolated session per case.
+
+durable-rules 2.0.28 has sharp edges (see ``durable-rules-notes.md``); each is handled here on purpose:
+
+1. One private host per process, with no background timer threads (``_QuietHost._run`` does nothing).
+2. Rulesets are built from data; the dict handed to ``register_rulesets`` is a fresh copy (it deletes ``run``).
+3. A ruleset name can be registered once per host: compiled rulesets are cached by the rulebook's fingerprint and
+   named after it, so loading the same rulebook twice reuses it and a different rulebook gets a new name.
+4. ``delete_state`` can segfault in a session where no action ever fired: every stage has a sentinel rule that
+   matches its stage fact and always fires.
+5. At most 1024 live sessions per ruleset: every session is deleted in ``finally``.
+6. Exceptions raised in actions are swallowed by the engine: every action is wrapped, errors are collected per
+   session and raised as :class:`EngineError` after the assertion returns (KeyboardInterrupt is re-raised).
+7. A fact that matches no rule raises ``MessageNotHandledException``: the sentinels make that impossible; if it
+   happens anyway it is an engine error, never a silent empty answer.
+8. Identical facts in one session are deduplicated: each stage fact carries its stage name, so no two are equal;
+   ``MessageObservedException`` becomes an engine error.
+9. Two conditions on the same fact are one pattern with ``$and`` (the whole case is one fact per stage).
+10. Types are loose inside the engine: facts are validated by pydantic first, dates become day ordinals, lists
+    become one boolean per allowed value (``$iall`` on an empty list is false, which is wrong for "contains none"),
+    and an unknown fact is an absent key, never ``None``.
+11. No trace is built in: each rule's action is a closure that knows its rule id and records the matched fact.
+12. No regular expressions are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from durable import engine as _durable
+
+from casefile.conditions import All, AnyOf, Atom, Condition
+from casefile.engine.base import Pattern, patterns, stages
+from casefile.errors import EngineError
+from casefile.facts import FactSpec, FactValue, engine_key
+from casefile.rulebook import Rulebook
+
+SENTINEL = "__sentinel__"
+
+
+class _QuietHost(_durable.Host):
+    """A durable-rules host that starts no background timer threads (the product needs no timers)."""
+
+    def _run(self) -> None:
+        return None
+
+
+_HOST: _QuietHost | None = None
+_COMPILED: dict[str, DurableMatcher] = {}
+_LOCK = threading.RLock()
+_SIDS = itertools.count(1)
+
+
+def host() -> _QuietHost:
+    global _HOST
+    if _HOST is None:
+        _HOST = _QuietHost()
+    return _HOST
+
+
+def matcher_for(rulebook: Rulebook) -> DurableMatcher:
+    """The compiled matcher for a rulebook, compiling it at most once per process."""
+    with _LOCK:
+        m = _COMPILED.get(rulebook.fingerprint)
+        if m is None:
+            m = DurableMatcher(rulebook)
+            _COMPILED[rulebook.fingerprint] = m
+        return m
+
+
+class _Collector:
+    """What the actions of the current session record."""
+
+    def __init__(self) -> None:
+        self.matched: dict[str, dict[str, Any]] = {}
+        self.errors: list[BaseException] = []
+
+    def record(self, name: str, message: dict[str, Any]) -> None:
+        self.matched[name] = message
+
+
+class DurableMatcher:
+    name = "durable-rules"
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.ruleset = f"casefile_{rulebook.fingerprint}"
+        self.specs = rulebook.specs
+        self.by_name: dict[str, Pattern] = {}
+        self.current: _Collector | None = None
+        definition: dict[str, Any] = {}
+        for stage in stages(rulebook):
+            definition[f"{SENTINEL}{stage}"] = {"all": [{"m": {"stage": stage}}], "run": self._action(None)}
+        for p in patterns(rulebook):
+            compiled = compile_condition(p.condition, self.specs)
+            if compiled is _NEVER:
+                continue  # e.g. the negation of an unconditional criterion: it can never match
+            pattern: dict[str, Any] = {"stage": p.stage}
+            if compiled is not None:
+                pattern = {"$and": [{"stage": p.stage}, compiled]}
+            definition[p.name] = {"all": [{"m": pattern}], "run": self._action(p.name)}
+            self.by_name[p.name] = p
+        self.definition = definition
+        host().register_rulesets({self.ruleset: {name: dict(rule) for name, rule in definition.items()}})
+
+    def _action(self, name: str | None) -> Any:
+        def action(c: Any) -> None:
+            collector = self.current
+            if collector is None:  # pragma: no cover - an action outside a session is a bug
+                return
+            try:
+                if name is not None:
+                    collector.record(name, c._m["m"])
+            except BaseException as exc:
+                collector.errors.append(exc)
+
+        return action
+
+    @contextmanager
+    def session(self) -> Iterator[_DurableSession]:
+        with _LOCK:
+            sid = f"c{next(_SIDS)}"
+            collector = _Collector()
+            self.current = collector
+            try:
+                yield _DurableSession(self, sid, collector)
+            finally:
+                self.current = None
+                try:
+                    host().delete_state(self.ruleset, sid)
+                except BaseException as exc:
+                    raise EngineError(f"could not clean up engine session {sid}: {exc}") from exc
+
+
+class _DurableSession:
+    def __init__(self, matcher: DurableMatcher, sid: str, collector: _Collector) -> None:
+        self.matcher = matcher
+        self.sid = sid
+        self.collector = collector
+
+    def match(self, stage: str, values: Mapping[str, FactValue]) -> dict[str, dict[str, FactValue]]:
+        c = self.collector
+        c.matched = {}
+        fact = encode(values, self.matcher.specs)
+        fact["sid"] = self.sid
+        fact["stage"] = stage
+        try:
+            host().assert_fact(self.matcher.ruleset, fact)
+        except _durable.MessageNotHandledException as exc:
+            raise EngineError(f"the engine did not handle the {stage} fact (no sentinel rule matched)") from exc
+        except _durable.MessageObservedException as exc:
+            raise EngineError(f"the engine treated the {stage} fact as a duplicate") from exc
+        if c.errors:
+            first = c.errors[0]
+            c.errors.clear()
+            if isinstance(first, KeyboardInterrupt):
+                raise first
+            raise EngineError(f"an action raised inside the engine: {type(first).__name__}: {first}") from first
+        out: dict[str, dict[str, FactValue]] = {}
+        for name, message in c.matched.items():
+            pattern = self.matcher.by_name[name]
+            out[name] = decode(message, pattern.facts, self.matcher.specs)
+        return out
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Encoding facts and compiling conditions
+
+
+def encode(values: Mapping[str, FactValue], specs: Mapping[str, FactSpec]) -> dict[str, Any]:
+    """Facts as an engine fact: flat keys, dates as ordinals, lists as one boolean per allowed value."""
+    out: dict[str, Any] = {}
+    for path, value in values.items():
+        key = engine_key(path)
+        spec = specs.get(path)
+        if isinstance(value, tuple):
+            allowed = spec.values if spec else value
+            out[key] = len(value)
+            for v in allowed:
+                out[f"{key}__{v}"] = v in value
+        elif isinstance(value, dt.date):
+            out[key] = value.toordinal()
+        else:
+            out[key] = value
+    return out
+
+
+def decode(message: Mapping[str, Any], facts: tuple[str, ...], specs: Mapping[str, FactSpec]) -> dict[str, FactValue]:
+    """The values of `facts` as the engine saw them in a matched fact."""
+    out: dict[str, FactValue] = {}
+    for path in facts:
+        key = engine_key(path)
+        if key not in message:
+            continue
+        spec = specs.get(path)
+        raw = message[key]
+        if spec is not None and spec.kind == "list":
+            out[path] = tuple(v for v in spec.values if message.get(f"{key}__{v}") is True)
+        elif spec is not None and spec.kind == "date":
+            out[path] = dt.date.fromordinal(int(raw))
+        else:
+            out[path] = raw
+    return out
+
+
+_NEVER = object()
+
+
+def compile_condition(cond: Condition, specs: Mapping[str, FactSpec]) -> Any:
+    """A durable-rules JSON expression for `cond`; None for 'always'; _NEVER for 'never'."""
+    if isinstance(cond, Atom):
+        return _atom(cond, specs)
+    parts = [compile_condition(c, specs) for c in cond.items]
+    if isinstance(cond, All):
+        if any(p is _NEVER for p in parts):
+            return _NEVER
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else {"$and": parts}
+    assert isinstance(cond, AnyOf)
+    if any(p is None for p in parts):
+        return None
+    parts = [p for p in parts if p is not _NEVER]
+    if not parts:
+        return _NEVER
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+def _lit(value: Any) -> Any:
+    return value.toordinal() if isinstance(value, dt.date) else value
+
+
+def _atom(atom: Atom, specs: Mapping[str, FactSpec]) -> Any:
+    key = engine_key(atom.fact)
+    op, v = atom.op, atom.value
+    if op == "known":
+        return {"$ex": {key: 1}}
+    if op == "unknown":
+        return {"$nex": {key: 1}}
+    if op == "eq":
+        return {key: _lit(v)}
+    if op == "ne":
+        return {"$neq": {key: _lit(v)}}
+    if op == "in":
+        alts = [{key: _lit(x)} for x in v]
+        return alts[0] if len(alts) == 1 else {"$or": alts}
+    if op == "not_in":
+        alts = [{"$neq": {key: _lit(x)}} for x in v]
+        return alts[0] if len(alts) == 1 else {"$and": alts}
+    if op in ("ge", "le", "gt", "lt"):
+        return {f"${'gte' if op == 'ge' else 'lte' if op == 'le' else op}": {key: _lit(v)}}
+    if op == "has_any":
+        alts = [{f"{key}__{x}": True} for x in v]
+        return alts[0] if len(alts) == 1 else {"$or": alts}
+    if op == "has_none":
+        alts = [{f"{key}__{x}": False} for x in v]
+        return alts[0] if len(alts) == 1 else {"$and": alts}
+    raise ValueError(f"cannot compile operator {op}")  # pragma: no cover
