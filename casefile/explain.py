@@ -1,0 +1,492 @@
+"""Unknowns that matter, why not, and what would change the outcome — all by re-running the engine.
+
+Real case files are incomplete. For each jurisdiction this module answers three questions, never by guessing:
+
+* **Unknowns that matter.** Every unknown fact is filled in turn with every value that can make a difference (all
+  values of a yes/no or a category; for numbers and dates, the values on each side of every threshold the rules
+  use) and the case is evaluated again. A fact is listed only if some value changes that jurisdiction's outcome,
+  with the outcome for each value.
+* **Why not.** For every outcome more favourable than the one reached, the rules that would give it and the
+  conditions that failed or are unknown, as sentences ("there is no evidence that …") tied to the rule and its
+  sources.
+* **What would change it.** The smallest sets of changed facts — one fact where one suffices, else two — that move
+  the outcome, limited to facts a person could plausibly have had otherwise (not a birth date, not a citizenship),
+  ranked from most favourable. Each entry is verified by re-running the primary engine.
+
+The search uses the fast reference evaluator; every reported entry is confirmed on the engine the assessment ran
+on, and a disagreement is an :class:`EngineError`, never a silent answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from casefile.case import CaseFile
+from casefile.conditions import All, Atom, Condition, atoms, describe_atom, evaluate_atom, show_value
+from casefile.engine import Matcher, Trace, run
+from casefile.engine.reference import ReferenceMatcher
+from casefile.errors import EngineError
+from casefile.facts import CASE_FACTS, FactSpec, facts_of
+from casefile.results import Assessment, Change, Unknown, WhyNot
+from casefile.rulebook import ACCESS_FAVOURABILITY, BARRED, FAVOURABILITY, Rule, Rulebook
+
+# Facts that stand for others when filled in: the birth date is represented by the age.
+NOT_FILLED = {"person.birth_date"}
+COMPUTED_FROM = {"dates.access_date": "journey.entry_date", "person.age": "person.age"}
+MAX_PAIR_RUNS = 4000
+MAX_CHANGES = 8
+
+
+def favourability(outcome: str) -> int:
+    """One scale for headline outcomes: any procedure beats a barred route; within it, the protection order."""
+    if outcome in ACCESS_FAVOURABILITY and outcome not in FAVOURABILITY:
+        return -10 + ACCESS_FAVOURABILITY[outcome]
+    return FAVOURABILITY.get(outcome, 0)
+
+
+Assignment = tuple[tuple[str, Any], ...]
+
+
+@dataclass
+class Explorer:
+    """Evaluates variants of one case on one date, caching results."""
+
+    case: CaseFile
+    book: Rulebook
+    as_of: dt.date
+    primary: Matcher
+
+    def __post_init__(self) -> None:
+        self.search = ReferenceMatcher(self.book, checklists=False)
+        self.base = self.case.model_dump(mode="python", exclude_none=True)
+        self.cache: dict[Assignment, dict[str, Any] | None] = {}
+        self.inputs = relevant_inputs(self.book)
+        self.thresholds = thresholds(self.book)
+
+    # -- evaluation ----------------------------------------------------------------------------------------
+    def variant(self, assignment: Assignment) -> CaseFile | None:
+        data = _deep_copy(self.base)
+        for path, value in assignment:
+            group, name = path.split(".", 1)
+            data.setdefault(group, {})[name] = list(value) if isinstance(value, tuple) else value
+        try:
+            return CaseFile.model_validate(data)
+        except ValidationError:
+            return None  # contradictory or invalid: not a case anyone could have
+
+    def outcomes(self, assignment: Assignment, matcher: Matcher | None = None) -> dict[str, Any] | None:
+        """code -> Decision for a variant, or None if the variant is not a valid case."""
+        from casefile.assessment import decide
+
+        if matcher is None and assignment in self.cache:
+            return self.cache[assignment]
+        case = self.variant(assignment)
+        if case is None:
+            result = None
+        else:
+            trace = run(matcher or self.search, self.book, facts_of(case, self.as_of))
+            result = {code: decide(trace, self.book, code) for code in self.book.names}
+        if matcher is None:
+            self.cache[assignment] = result
+        return result
+
+    def verify(self, assignment: Assignment, code: str, expected: str) -> None:
+        if self.primary.name == self.search.name:
+            return
+        checked = self.outcomes(assignment, self.primary)
+        got = checked[code].outcome if checked else None
+        if got != expected:
+            raise EngineError(
+                f"the engines disagree for {code} after setting {dict(assignment)}: reference {expected}, "
+                f"{self.primary.name} {got}"
+            )
+
+    # -- candidate values ----------------------------------------------------------------------------------
+    def current(self, path: str) -> Any:
+        group, name = path.split(".", 1)
+        value = self.base.get(group, {}).get(name)
+        return value
+
+    def candidates(self, path: str) -> list[Any]:
+        spec = CASE_FACTS[path]
+        if spec.kind == "bool":
+            return [True, False]
+        if spec.kind == "enum":
+            return list(spec.values)
+        if spec.kind == "text":
+            return ["RU", "XX"] if path == "person.citizenship" else []
+        if spec.kind == "list":
+            used = sorted(self.thresholds.get(path, set()))
+            if len(used) <= 4:
+                subsets = [c for k in range(len(used) + 1) for c in itertools.combinations(used, k)]
+            else:
+                subsets = [(), *((v,) for v in used), tuple(used)]
+            return [tuple(s) for s in subsets]
+        if spec.kind == "int":
+            points = self.thresholds.get(path, set())
+            values = {p + d for p in points for d in (-1, 0, 1)}
+            return sorted(v for v in values if 0 <= v <= 120)
+        if spec.kind == "date":
+            points = set(self.thresholds.get(path, set()))
+            for derived_path, source in COMPUTED_FROM.items():
+                if source == path:
+                    points |= self.thresholds.get(derived_path, set())
+            values = {p + dt.timedelta(days=d) for p in points for d in (-1, 0, 1)}
+            for other in ("journey.left_russia_date", "journey.application_date", "person.birth_date"):
+                known = self.current(other)
+                if isinstance(known, dt.date):
+                    values.update({known, known + dt.timedelta(days=1)})
+            values.add(self.as_of)
+            return sorted(values)
+        return []  # pragma: no cover
+
+    def pair_facts(self, code: str, reached: set[str]) -> set[frozenset[str]]:
+        """Pairs of input facts that one rule of `code`, concluding an outcome not yet reached, reads together."""
+        out: set[frozenset[str]] = set()
+        for rule in self.book.rules.values():
+            if code not in rule.jurisdictions or rule.stage not in ("access", "practice") or rule.outcome in reached:
+                continue
+            inputs: set[str] = set()
+            for a in atoms(rule.effective):
+                inputs |= _inputs_of(a.fact, self.book)
+            out |= {frozenset(p) for p in itertools.combinations(sorted(inputs), 2)}
+        return out
+
+    def unknown_inputs(self) -> list[str]:
+        out = []
+        for path in self.inputs:
+            if path in NOT_FILLED or self.current(path) is not None:
+                continue
+            if path == "person.age" and self.current("person.birth_date") is not None:
+                continue
+            out.append(path)
+        return out
+
+    # -- the three questions -------------------------------------------------------------------------------
+    def unknowns(self, code: str, now: str) -> list[Unknown]:
+        out: list[Unknown] = []
+        for path in self.unknown_inputs():
+            spec = CASE_FACTS[path]
+            results: dict[str, str] = {}
+            witnesses: dict[str, Assignment] = {}
+            for value in self.candidates(path):
+                assignment = ((path, value),)
+                decisions = self.outcomes(assignment)
+                if decisions is None:
+                    continue
+                key = _key(value)
+                results[key] = decisions[code].outcome
+                witnesses[key] = assignment
+            if not results or set(results.values()) == {now}:
+                continue
+            for key, outcome in results.items():
+                if outcome != now:
+                    self.verify(witnesses[key], code, outcome)
+            out.append(
+                Unknown(
+                    fact=path,
+                    question=spec.question,
+                    if_true=results.get("true") if spec.kind == "bool" else None,
+                    if_false=results.get("false") if spec.kind == "bool" else None,
+                    outcomes=_compress(results, spec),
+                )
+            )
+        return out
+
+    def changes(self, code: str, now: str) -> list[Change]:
+        """Smallest changes of plausible facts that change `code`'s outcome, most favourable first."""
+        singles: list[tuple[Assignment, str]] = []
+        options: list[Assignment] = []
+        for path in self.inputs:
+            spec = CASE_FACTS[path]
+            if not spec.changeable or path in NOT_FILLED:
+                continue
+            current = self.current(path)
+            for value in self.candidates(path):
+                if _same(value, current):
+                    continue
+                assignment = ((path, value),)
+                decisions = self.outcomes(assignment)
+                if decisions is None:
+                    continue
+                options.append(assignment)
+                outcome = decisions[code].outcome
+                if outcome != now:
+                    singles.append((assignment, outcome))
+        reached = {o for _, o in singles}
+        found: list[tuple[Assignment, str]] = list(singles)
+        # Two facts at once, only for outcomes no single change reaches. A new outcome needs some rule concluding
+        # it to fire, so only pairs of facts that such a rule reads (directly or through derived facts) can help.
+        wanted = self.pair_facts(code, reached | {now})
+        in_pairs = {f for pair in wanted for f in pair}
+        pool = [a for a in options if a[0][0] in in_pairs]
+        runs = 0
+        for a, b in itertools.combinations(pool, 2):
+            if frozenset((a[0][0], b[0][0])) not in wanted:
+                continue
+            if runs >= MAX_PAIR_RUNS:
+                break
+            runs += 1
+            assignment = tuple(sorted((*a, *b), key=lambda kv: kv[0]))
+            decisions = self.outcomes(assignment)
+            if decisions is None:
+                continue
+            outcome = decisions[code].outcome
+            if outcome != now and outcome not in reached:
+                found.append((assignment, outcome))
+        found.sort(key=lambda item: (-favourability(item[1]), len(item[0]), _sort_key(item[0])))
+        out: list[Change] = []
+        per_outcome: dict[str, int] = {}
+        for assignment, outcome in found:
+            if per_outcome.get(outcome, 0) >= 3 or len(out) >= MAX_CHANGES:
+                continue
+            if len(assignment) == 2 and any(o == outcome for a, o in found if len(a) == 1):
+                continue
+            self.verify(assignment, code, outcome)
+            decisions = self.outcomes(assignment)
+            assert decisions is not None
+            d = decisions[code]
+            deciding = list(d.access_rules if d.access in BARRED or outcome in BARRED else d.practice_rules)
+            sources = sorted({s for r in deciding for s in self.book.rules[r].sources})
+            out.append(
+                Change(
+                    set={p: _jsonable(v) for p, v in assignment},
+                    outcome=outcome,
+                    because=deciding,
+                    sources=sources,
+                    size=len(assignment),
+                )
+            )
+            per_outcome[outcome] = per_outcome.get(outcome, 0) + 1
+        return out
+
+
+def _inputs_of(fact: str, book: Rulebook, seen: frozenset[str] = frozenset()) -> set[str]:
+    """The case-file facts behind a fact (itself, its source for computed facts, the inputs of derived facts)."""
+    if fact in COMPUTED_FROM:
+        return {COMPUTED_FROM[fact]}
+    if fact.startswith("derived.") and fact not in seen:
+        out: set[str] = set()
+        for rule in book.rules.values():
+            if rule.derives and rule.derives[0] == fact:
+                for a in atoms(rule.effective):
+                    out |= _inputs_of(a.fact, book, seen | {fact})
+        return out
+    return {fact} if fact in CASE_FACTS and not CASE_FACTS[fact].computed else set()
+
+
+def add_explanations(assessment: Assessment, case: CaseFile, book: Rulebook, primary: Matcher, trace: Trace) -> None:
+    explorer = Explorer(case, book, assessment.as_of, primary)
+    for j in assessment.jurisdictions:
+        j.unknowns = explorer.unknowns(j.code, j.outcome)
+        j.why_not = why_not(book, trace, j.code, j.outcome, j.access.outcome)
+        j.what_would_change = explorer.changes(j.code, j.outcome)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Why not
+
+
+def why_not(book: Rulebook, trace: Trace, code: str, outcome: str, access: str) -> list[WhyNot]:
+    """For each more favourable outcome, the rules that would give it and what stopped them."""
+    stage = "access" if access in BARRED else "practice"
+    now = favourability(outcome)
+    fired = set(trace.fired)
+    out: list[WhyNot] = []
+    for rule in sorted(book.rules_for(code, stage), key=lambda r: (-favourability(r.outcome or ""), r.id)):
+        target = rule.outcome or ""
+        if favourability(target) <= now:
+            continue
+        if rule.id in fired:
+            winners = [
+                o for o in fired if o != rule.id and rule.id in book.defeats[o] and code in book.rules[o].jurisdictions
+            ]
+            sentence = (
+                f"{_nice(target)} under '{rule.title}' ({rule.id}) is not reached: the rule applies, but "
+                f"{', '.join(sorted(winners))} takes precedence over it."
+            )
+            out.append(WhyNot(outcome=target, rule=rule.id, sentence=sentence, sources=list(rule.sources)))
+            continue
+        failed, unknown = _blockers(rule.effective, trace.values, book.specs, rule)
+        parts = []
+        if unknown:
+            parts.append("there is no evidence that " + " and that ".join(_lower(u) for u in unknown))
+        if failed:
+            parts.append("; ".join(failed))
+        sentence = (
+            f"{_nice(target)} under '{rule.title}' ({rule.id}) is not reached: "
+            + "; ".join(parts)
+            + f". (Sources: {', '.join(rule.sources)})"
+        )
+        out.append(
+            WhyNot(
+                outcome=target,
+                rule=rule.id,
+                sentence=sentence,
+                failed=failed,
+                unknown=unknown,
+                sources=list(rule.sources),
+            )
+        )
+    return out
+
+
+def _blockers(
+    cond: Condition, values: Mapping[str, Any], specs: Mapping[str, FactSpec], rule: Rule
+) -> tuple[list[str], list[str]]:
+    """The atoms of `cond` that are false, and those that are unknown, in plain words."""
+    failed: list[str] = []
+    unknown: list[str] = []
+    for atom in _relevant_atoms(cond, values):
+        result = evaluate_atom(atom, values)
+        if result is True:
+            continue
+        if atom.fact.startswith("dates."):
+            span = _window(rule)
+            text = f"the rule applies only {span}, and the relevant date is {show_value(values.get(atom.fact))}"
+            if text not in failed:
+                failed.append(text)
+            continue
+        words = describe_atom(atom, specs)
+        if result is None:
+            unknown.append(words)
+        else:
+            actual = values.get(atom.fact)
+            failed.append(f"the rule needs: {words}; the case has {show_value(actual)}")
+    return failed, unknown
+
+
+def _relevant_atoms(cond: Condition, values: Mapping[str, Any]) -> Iterable[Atom]:
+    """Atoms worth explaining: for an 'any', only those of a branch that is not already false."""
+    if isinstance(cond, Atom):
+        yield cond
+        return
+    if isinstance(cond, All):
+        for c in cond.items:
+            yield from _relevant_atoms(c, values)
+        return
+    from casefile.conditions import evaluate
+
+    branches = [c for c in cond.items if evaluate(c, values) is not False] or list(cond.items)
+    for c in branches:
+        yield from _relevant_atoms(c, values)
+
+
+def _window(rule: Rule) -> str:
+    if rule.valid_from and rule.valid_to:
+        return f"from {show_value(rule.valid_from)} to {show_value(rule.valid_to)}"
+    if rule.valid_from:
+        return f"from {show_value(rule.valid_from)}"
+    return f"until {show_value(rule.valid_to)}"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Which facts matter, and where the thresholds are
+
+
+def relevant_inputs(book: Rulebook) -> list[str]:
+    """Case-file facts that some rule or criterion reads, directly or through derived and computed facts."""
+    read: set[str] = set()
+    for rule in book.rules.values():
+        read |= {a.fact for a in atoms(rule.effective)}
+    for c in book.criteria.values():
+        read |= {a.fact for a in atoms(c.condition)}
+    inputs: set[str] = set()
+    for path in read:
+        if path in COMPUTED_FROM:
+            inputs.add(COMPUTED_FROM[path])
+        elif path in CASE_FACTS and not CASE_FACTS[path].computed:
+            inputs.add(path)
+    # derived facts: their producers' inputs are already in `read`, since derive rules are rules
+    return [p for p in CASE_FACTS if p in inputs]
+
+
+def thresholds(book: Rulebook) -> dict[str, set[Any]]:
+    """Constants each fact is compared with anywhere in the rulebook."""
+    out: dict[str, set[Any]] = {}
+    conds = [r.effective for r in book.rules.values()] + [c.condition for c in book.criteria.values()]
+    for cond in conds:
+        for a in atoms(cond):
+            if a.op in ("known", "unknown"):
+                continue
+            bucket = out.setdefault(a.fact, set())
+            if isinstance(a.value, tuple):
+                bucket.update(a.value)
+            else:
+                bucket.add(a.value)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# helpers
+
+
+def _key(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _compress(results: dict[str, str], spec: FactSpec) -> dict[str, str]:
+    """For dates and numbers, keep only the values where the outcome changes: {"before X": a, "from X": b}."""
+    if spec.kind not in ("date", "int"):
+        return results
+    ordered = sorted(results, key=lambda k: int(k) if spec.kind == "int" else k)
+    points: list[tuple[str, str]] = []
+    for key in ordered:
+        if not points or points[-1][1] != results[key]:
+            points.append((key, results[key]))
+    if len(points) == 1:
+        return {"any value": points[0][1]}
+    out = {f"before {points[1][0]}": points[0][1]}
+    for key, outcome in points[1:]:
+        out[f"from {key}"] = outcome
+    return out
+
+
+def _same(value: Any, current: Any) -> bool:
+    if isinstance(value, list) and isinstance(current, list | tuple):
+        return sorted(str(v) for v in value) == sorted(str(getattr(v, "value", v)) for v in current)
+    return _jsonable(value) == _jsonable(current)
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "value") and not isinstance(value, dt.date):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _sort_key(assignment: Assignment) -> tuple[Any, ...]:
+    order = list(CASE_FACTS)
+    return tuple((order.index(p), str(v)) for p, v in assignment)
+
+
+def _deep_copy(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _deep_copy(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_deep_copy(v) for v in data]
+    return data
+
+
+def _nice(outcome: str) -> str:
+    text = outcome.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text
