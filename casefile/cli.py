@@ -1,0 +1,392 @@
+"""The command line: a thin layer over the library.
+
+Each command parses its options, calls the library, and hands the result to a renderer. Errors the user can fix
+(bad case files, bad options) print one clear message and exit with code 2; engine or rulebook failures exit with
+code 1 and a short message. No traceback is shown unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from casefile import DISCLAIMER, __version__
+from casefile.errors import EngineError, InputError, RulebookError
+
+app = typer.Typer(
+    name="casefile",
+    help="One asylum case, seven European jurisdictions, explained outcomes. An educational model, not legal advice.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+rules_app = typer.Typer(help="List, show and check the rules.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+_state = {"debug": False}
+
+Formats = ("text", "json", "markdown", "html")
+
+
+def _console(stream: object = None) -> Console:
+    width = None if sys.stdout.isatty() else 100
+    return Console(file=stream or sys.stdout, width=width, highlight=False, soft_wrap=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"casefile {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """One asylum case, seven European jurisdictions, explained outcomes. Educational model, not legal advice."""
+    _state["debug"] = debug
+
+
+# ---------------------------------------------------------------------------------------------------- helpers
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError.single(None, f"expected a date written YYYY-MM-DD, got {value!r}", field=option) from None
+
+
+def resolve_case_path(raw: str) -> Path:
+    """A path as given; or, if no such file exists, the name of a shipped example ('andrei')."""
+    path = Path(raw)
+    if path.exists():
+        return path
+    from casefile.rulebook import data_dir
+
+    for candidate in (data_dir() / "examples" / raw, data_dir() / "examples" / f"{raw}.yaml"):
+        if candidate.exists():
+            return candidate
+    return path
+
+
+def load(raw: str):
+    from casefile.case import load_case
+
+    return load_case(resolve_case_path(raw))
+
+
+def write_output(text: str, output: Path | None, force: bool) -> None:
+    """Print, or write to `output` without overwriting anything unless asked."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    if output.exists() and not force:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            if not typer.confirm(f"{output} exists. Overwrite it?", default=False):
+                raise InputError.single(str(output), "exists; nothing was written")
+        else:
+            raise InputError.single(
+                str(output), "already exists; nothing was written", hint="use --force to replace it"
+            )
+    if output.parent and not output.parent.exists():
+        raise InputError.single(str(output), "cannot be written: its folder does not exist")
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {output}", err=True)
+
+
+def render(assessment, fmt: str, kind: str) -> str:
+    """Render an assessment ('evaluate' or 'compare') in a format, as a string."""
+    from io import StringIO
+
+    if fmt == "json":
+        return assessment.model_dump_json(indent=2)
+    if fmt == "markdown":
+        from casefile.render.markdown import render_markdown
+
+        return render_markdown(assessment, kind)
+    if fmt == "html":
+        from casefile.render.html import render_html
+
+        return render_html(assessment, kind)
+    from casefile.render.text import render_compare, render_evaluate
+
+    buf = StringIO()
+    console = Console(file=buf, width=_width(), force_terminal=_colour(), highlight=False, no_color=not _colour())
+    if kind == "compare":
+        from casefile.compare import differences
+
+        render_compare(assessment, console, differences(assessment))
+    else:
+        render_evaluate(assessment, console)
+    return buf.getvalue()
+
+
+def _width() -> int:
+    if sys.stdout.isatty():
+        return Console().width
+    return int(os.environ.get("COLUMNS", "100"))
+
+
+def _colour() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in Formats:
+        raise InputError.single(None, f"expected one of {', '.join(Formats)}, got {fmt!r}", field="--format")
+    return fmt
+
+
+def redacted(assessment):
+    assessment.name = None
+    return assessment
+
+
+# -------------------------------------------------------------------------------------------------- commands
+
+CaseArg = Annotated[str, typer.Argument(help="A case file (YAML or JSON), or the name of a shipped example.")]
+JurisOpt = Annotated[
+    list[str] | None,
+    typer.Option("--jurisdiction", "-j", help="Jurisdiction code (DE NL EE LV LT PL FI) or 'baltics'; repeat."),
+]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Assessment date YYYY-MM-DD (default: the case's).")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, markdown or html.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+RedactOpt = Annotated[bool, typer.Option("--redact", help="Replace the name and free-text notes with the case id.")]
+
+
+@app.command()
+def evaluate(
+    case: CaseArg,
+    jurisdiction: JurisOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = "text",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    redact: RedactOpt = False,
+) -> None:
+    """The full assessment of a case in each jurisdiction: checklist, why, unknowns, what would change it."""
+    from casefile.assessment import assess
+
+    check_format(fmt)
+    c = load(case)
+    result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction)
+    if redact:
+        redacted(result)
+    write_output(render(result, fmt, "evaluate"), output, force)
+
+
+@app.command()
+def compare(
+    case: CaseArg,
+    jurisdiction: JurisOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = "text",
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    redact: RedactOpt = False,
+) -> None:
+    """One table across the jurisdictions, naming the criterion behind each difference."""
+    from casefile.assessment import assess
+
+    check_format(fmt)
+    c = load(case)
+    result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction)
+    if redact:
+        redacted(result)
+    write_output(render(result, fmt, "compare"), output, force)
+
+
+@app.command()
+def timeline(
+    case: CaseArg,
+    jurisdiction: JurisOpt = None,
+    start: Annotated[str | None, typer.Option("--from", help="First date YYYY-MM-DD (default: 2022-02-24).")] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last date YYYY-MM-DD (default: the rulebook's date).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """How each jurisdiction's outcome changes across the dates that matter to this case, and why."""
+    from casefile.render.timeline import render_timeline, timeline_json
+    from casefile.rulebook import default_rulebook
+    from casefile.timeline import timeline as build
+
+    if fmt not in ("text", "json"):
+        raise InputError.single(None, f"expected text or json, got {fmt!r}", field="--format")
+    c = load(case)
+    t = build(c, start=parse_date(start, "--from"), end=parse_date(end, "--to"), jurisdictions=jurisdiction)
+    if fmt == "json":
+        typer.echo(json.dumps(timeline_json(t, default_rulebook()), indent=2))
+    else:
+        render_timeline(t, default_rulebook(), _console())
+
+
+@app.command()
+def whatif(
+    case: CaseArg,
+    set_: Annotated[
+        list[str], typer.Option("--set", help="path=value, e.g. military.draft_notice_received=true; repeat.")
+    ],
+    jurisdiction: JurisOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """The assessment before and after changing some facts, with what changed and why."""
+    from casefile.render.whatif import render_whatif, whatif_json
+    from casefile.rulebook import default_rulebook
+    from casefile.whatif import what_if
+
+    if fmt not in ("text", "json"):
+        raise InputError.single(None, f"expected text or json, got {fmt!r}", field="--format")
+    w = what_if(load(case), set_, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction, explain=fmt == "json")
+    if fmt == "json":
+        typer.echo(json.dumps(whatif_json(w), indent=2))
+    else:
+        render_whatif(w, default_rulebook(), _console())
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a case file."""
+    from casefile.case import CaseFile
+
+    typer.echo(json.dumps(CaseFile.model_json_schema(), indent=2))
+
+
+@app.command()
+def examples() -> None:
+    """List the shipped example cases, with what each teaches."""
+    from casefile.examples import list_examples
+
+    console = _console()
+    from rich.table import Table
+
+    table = Table(show_lines=True)
+    table.add_column("Example", no_wrap=True)
+    table.add_column("What it teaches")
+    for ex in list_examples():
+        table.add_row(f"{ex.name}\n[dim]{ex.path.name}[/dim]", ex.teaches)
+    console.print(table)
+    console.print(f"Run: casefile compare examples/<file>   ·   {DISCLAIMER}")
+
+
+@app.command()
+def sources(
+    ref: Annotated[str | None, typer.Argument(help="A seed id (000), a citation (seed:000#andrei, legal:G6).")] = None,
+) -> None:
+    """List the sources, or show one with its passages and the rules that cite each."""
+    from casefile.render.sources import render_source, render_sources
+    from casefile.rulebook import default_rulebook
+
+    book = default_rulebook()
+    console = _console()
+    if ref is None:
+        render_sources(book, console)
+    else:
+        render_source(book, ref, console)
+
+
+@rules_app.command("list")
+def rules_list(
+    jurisdiction: JurisOpt = None,
+) -> None:
+    """List the rules: id, stage, conclusion, validity and file:line."""
+    from casefile.assessment import parse_jurisdictions
+    from casefile.render.rules import render_rule_list
+    from casefile.rulebook import default_rulebook
+
+    book = default_rulebook()
+    render_rule_list(book, parse_jurisdictions(jurisdiction) if jurisdiction else None, _console())
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. de.practice.low_profile_dissident")],
+) -> None:
+    """Show one rule in full, with its sources."""
+    from casefile.render.rules import render_rule
+    from casefile.rulebook import default_rulebook
+
+    render_rule(default_rulebook(), rule_id, _console())
+
+
+@rules_app.command("check")
+def rules_check(
+    rules_dir: Annotated[
+        Path | None, typer.Option("--rules", help="A rules folder (default: the shipped one).")
+    ] = None,
+    seeds_dir: Annotated[
+        Path | None, typer.Option("--seeds", help="A sources folder (default: the shipped one).")
+    ] = None,
+) -> None:
+    """Check the rules: citations, facts, conflicts without precedence, rules that never fire, dates. Exit 1 if
+    anything is found."""
+    from casefile.check import check_rules
+    from casefile.rulebook import data_dir
+
+    root = data_dir()
+    report = check_rules(rules_dir or root / "rules", seeds_dir or root / "seeds")
+    for f in report.findings:
+        typer.echo(str(f))
+    if report.ok:
+        typer.echo(f"ok: {report.rules} rules checked; no conflicts, no unreachable rules, every citation resolves.")
+        return
+    typer.echo(f"{len(report.findings)} problem(s) found.", err=True)
+    raise typer.Exit(1)
+
+
+# ------------------------------------------------------------------------------------------------- entry point
+
+
+def main() -> None:
+    """Console-script entry point: run the app, mapping errors to exit codes."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except InputError as exc:
+        if debug:
+            raise
+        for line in str(exc).splitlines():
+            typer.echo(f"error: {line}", err=True)
+        sys.exit(2)
+    except (EngineError, RulebookError) as exc:
+        if debug:
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if debug:
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        sys.exit(1)
