@@ -1,0 +1,62 @@
+"""Shared fixtures: the shipped rulebook, example paths, and a way to run the CLI as a user would."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+os.environ.setdefault("COLUMNS", "100")
+
+
+@pytest.fixture(scope="session")
+def book():
+    from casefile.rulebook import default_rulebook
+
+    return default_rulebook()
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(args: list[str], stdin: str | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run `casefile ARGS` in-process through the real entry point (exit codes and error mapping included)."""
+    from casefile import cli
+
+    old = sys.argv, sys.stdin, sys.stdout, sys.stderr
+    out, err = io.StringIO(), io.StringIO()
+    saved_env = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    sys.argv = ["casefile", *args]
+    sys.stdin = io.StringIO(stdin or "")
+    sys.stdout, sys.stderr = out, err
+    code = 0
+    try:
+        cli.main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv, sys.stdin, sys.stdout, sys.stderr = old
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli():
+    return run_cli

@@ -1,0 +1,140 @@
+"""What must hold for every valid case, checked with hypothesis on generated case files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from casefile.assessment import assess, decide
+from casefile.case import CaseFile
+from casefile.conditions import atoms
+from casefile.engine import matcher, run
+from casefile.engine.reference import ReferenceMatcher
+from casefile.facts import CASE_FACTS, facts_of
+from casefile.rulebook import JURISDICTIONS
+
+from .strategies import as_of_dates, cases
+
+SETTINGS = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+
+
+@SETTINGS
+@given(case=cases(), as_of=as_of_dates)
+def test_no_valid_case_crashes_and_every_outcome_is_well_formed(book, case: CaseFile, as_of: dt.date) -> None:
+    result = assess(case, as_of=as_of, rulebook=book, explain=False)
+    assert [j.code for j in result.jurisdictions] == list(JURISDICTIONS)
+    for j in result.jurisdictions:
+        assert j.outcome in (j.access.outcome, j.practice.outcome)
+        for f in j.fired:
+            assert f.sources, f"{f.rule} fired without a source"
+        assert result.disclaimer
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=cases(), as_of=as_of_dates)
+def test_thousands_of_cases_in_one_process_leave_no_state_behind(book, case: CaseFile, as_of: dt.date) -> None:
+    """More cases than durable-rules' 1024 live sessions; each session is deleted, so none leaks."""
+    m = matcher(book)
+    first = run(m, book, facts_of(case, as_of))
+    again = run(m, book, facts_of(case, as_of))
+    assert first.fired.keys() == again.fired.keys()
+    assert first.criteria == again.criteria
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(batch=st.lists(st.tuples(cases(), as_of_dates), min_size=2, max_size=6))
+def test_results_do_not_depend_on_order_or_on_cases_evaluated_before(book, batch) -> None:
+    forward = [assess(c, as_of=d, rulebook=book, explain=False).model_dump() for c, d in batch]
+    backward = [assess(c, as_of=d, rulebook=book, explain=False).model_dump() for c, d in reversed(batch)]
+    assert forward == list(reversed(backward))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=cases(), as_of=as_of_dates, subset=st.lists(st.sampled_from(JURISDICTIONS), min_size=1, unique=True))
+def test_results_do_not_depend_on_the_jurisdiction_filter(book, case, as_of, subset) -> None:
+    everything = assess(case, as_of=as_of, rulebook=book, explain=False)
+    some = assess(case, as_of=as_of, rulebook=book, jurisdictions=subset, explain=False)
+    for j in some.jurisdictions:
+        assert j == everything.jurisdiction(j.code)
+
+
+FILLABLE = [p for p, s in CASE_FACTS.items() if not s.computed and p != "journey.entry_date"]
+
+
+def _fill(case: CaseFile, path: str, value) -> CaseFile | None:
+    from pydantic import ValidationError
+
+    data = case.model_dump(mode="python", exclude_none=True)
+    group, name = path.split(".")
+    data.setdefault(group, {})[name] = value
+    try:
+        return CaseFile.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def test_no_rule_tests_for_unknown_itself(book) -> None:
+    """The monotonicity below relies on it: no rule says 'if this is unknown'."""
+    for rule in book.rules.values():
+        assert all(a.op != "unknown" for a in atoms(rule.effective)), rule.id
+
+
+@SETTINGS
+@given(case=cases(), as_of=as_of_dates, data=st.data())
+def test_unknown_is_never_treated_as_false(book, case: CaseFile, as_of: dt.date, data) -> None:
+    """A rule that fires while a fact is unknown fires whatever the fact turns out to be.
+
+    (journey.entry_date is left out: where it is unknown, access is judged on the as-of date, as product.md says.)
+    """
+    unknown = [p for p in FILLABLE if facts_of(case, as_of).get(p) is None and p != "person.birth_date"]
+    if not unknown:
+        return
+    path = data.draw(st.sampled_from(unknown))
+    spec = CASE_FACTS[path]
+    value = data.draw(
+        {
+            "bool": st.booleans(),
+            "enum": st.sampled_from(spec.values or ("x",)),
+            "list": st.lists(st.sampled_from(spec.values), unique=True, max_size=3) if spec.values else st.just([]),
+            "int": st.integers(0, 90),
+            "date": st.dates(dt.date(1960, 1, 1), dt.date(2026, 6, 30)),
+            "text": st.sampled_from(["RU", "BY"]),
+        }[spec.kind]
+    )
+    filled = _fill(case, path, value)
+    if filled is None:
+        return
+    m = ReferenceMatcher(book)
+    before = run(m, book, facts_of(case, as_of))
+    after = run(m, book, facts_of(filled, as_of))
+    assert set(before.fired) <= set(after.fired), f"filling {path}={value!r} un-fired a rule"
+    for cid, status in before.criteria.items():
+        if status != "unknown":
+            assert after.criteria[cid] == status
+
+
+@SETTINGS
+@given(case=cases(), as_of=as_of_dates)
+def test_precedence_is_never_ambiguous(book, case: CaseFile, as_of: dt.date) -> None:
+    trace = run(matcher(book), book, facts_of(case, as_of))
+    for code in JURISDICTIONS:
+        d = decide(trace, book, code)  # raises RulebookError if two deciding rules disagree
+        for rules in (d.access_rules, d.practice_rules, d.standard_rules):
+            assert len({book.rules[r].outcome for r in rules}) == 1
+
+
+@SETTINGS
+@given(case=cases(), as_of=as_of_dates, place=st.sampled_from(["border", "territory"]))
+def test_a_claim_at_the_border_or_on_the_territory_always_reaches_a_procedure_in_the_standard_lens(
+    book, case: CaseFile, as_of: dt.date, place: str
+) -> None:
+    filled = _fill(case, "journey.application_place", place)
+    if filled is None or filled.person.citizenship not in (None, "RU"):
+        return
+    result = assess(filled, as_of=as_of, rulebook=book, explain=False)
+    for j in result.jurisdictions:
+        assert j.standard.outcome != "not_assessed", f"{j.code}: {j.standard.rules}"
