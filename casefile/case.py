@@ -301,6 +301,14 @@ class Evidence(_Group):
     note: str | None = Field(default=None, description="Free text (removed by --redact)")
 
 
+class TrainerNote(_Group):
+    """For the shipped examples: what the case teaches and which contrast to show. The rules never read it."""
+
+    title: str = Field(description="A short title for the case")
+    teaches: str = Field(description="What the case teaches")
+    contrast: str | None = Field(default=None, description="Which contrast to show, and how")
+
+
 class CaseFile(BaseModel):
     """One case. Groups and facts left out are unknown."""
 
@@ -315,6 +323,7 @@ class CaseFile(BaseModel):
     dissent: Dissent = Field(default_factory=Dissent)
     journey: Journey = Field(default_factory=Journey)
     evidence: list[Evidence] | None = Field(default=None, description="Evidence; left out = unknown")
+    training: TrainerNote | None = Field(default=None, description="Trainer's note for example cases (not a fact)")
 
     @model_validator(mode="after")
     def _no_contradictions(self) -> CaseFile:

@@ -37,8 +37,14 @@ Formats = ("text", "json", "markdown", "html")
 
 
 def _console(stream: object = None) -> Console:
-    width = None if sys.stdout.isatty() else 100
-    return Console(file=stream or sys.stdout, width=width, highlight=False, soft_wrap=False)
+    return Console(
+        file=stream or sys.stdout,
+        width=_width(),
+        highlight=False,
+        soft_wrap=False,
+        force_terminal=_colour(),
+        no_color=not _colour(),
+    )
 
 
 def _version(value: bool) -> None:
@@ -277,11 +283,12 @@ def examples() -> None:
     console = _console()
     from rich.table import Table
 
-    table = Table(show_lines=True)
-    table.add_column("Example", no_wrap=True)
-    table.add_column("What it teaches")
+    table = Table(show_lines=True, expand=True)
+    table.add_column("Example", ratio=1)
+    table.add_column("What it teaches, and the contrast to show", ratio=3)
     for ex in list_examples():
-        table.add_row(f"{ex.name}\n[dim]{ex.path.name}[/dim]", ex.teaches)
+        teaches = ex.teaches + (f"\n[italic]Contrast:[/italic] {ex.contrast}" if ex.contrast else "")
+        table.add_row(f"[bold]{ex.name}[/bold]\n[dim]{ex.path.name}[/dim]", teaches)
     console.print(table)
     console.print(f"Run: casefile compare examples/<file>   ·   {DISCLAIMER}")
 
@@ -350,6 +357,10 @@ def rules_check(
     typer.echo(f"{len(report.findings)} problem(s) found.", err=True)
     raise typer.Exit(1)
 
+
+from casefile.commands import register_all  # noqa: E402  (after the core commands: keeps --help in order)
+
+register_all(app)
 
 # ------------------------------------------------------------------------------------------------- entry point
 

@@ -1,12 +1,14 @@
-"""The shipped example cases and their trainer's notes (``examples/index.yaml``)."""
+"""The shipped example cases and their trainer's notes (the ``training:`` part of each example file)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from casefile.documents import load_file
+from casefile.case import load_case
 from casefile.rulebook import data_dir
+
+ORDER = ("andrei.yaml",)  # Andrei first; the rest alphabetically
 
 
 @dataclass(frozen=True)
@@ -22,16 +24,15 @@ def examples_dir() -> Path:
 
 
 def list_examples() -> list[Example]:
-    folder = examples_dir()
-    doc = load_file(folder / "index.yaml", what="example index")
+    paths = sorted(examples_dir().glob("*.yaml"), key=lambda p: (p.name not in ORDER, p.name))
     out = []
-    for row in doc.data:
-        out.append(
-            Example(
-                folder / row["file"],
-                " ".join(row["title"].split()),
-                " ".join(row["teaches"].split()),
-                " ".join(row.get("contrast", "").split()),
+    for path in paths:
+        case = load_case(path)
+        note = case.training
+        if note is None:
+            out.append(Example(path, case.name or case.case_id, "", ""))
+        else:
+            out.append(
+                Example(path, note.title, " ".join(note.teaches.split()), " ".join((note.contrast or "").split()))
             )
-        )
     return out
