@@ -302,7 +302,8 @@ def missing_defaults(book: Rulebook) -> list[Finding]:
         for stage in ("access", "practice", "standard"):
             rules = book.rules_for(code, stage)
             if not any(r.condition == TRUE and r.valid_from is None and r.valid_to is None for r in rules):
-                where = rules[0].file if rules else str(book.folder)
+                own = [r.file for r in book.rules.values() if r.jurisdictions == (code,)]
+                where = own[0] if own else str(book.folder)
                 out.append(
                     Finding(
                         "no default",

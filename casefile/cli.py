@@ -392,10 +392,14 @@ def main() -> None:
         typer.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:
-        import click
+        from typer.exceptions import TyperException  # usage errors (typer vendors click)
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+        if isinstance(exc, TyperException):
+            show = getattr(exc, "show", None)
+            if callable(show):
+                show()
+            else:
+                typer.echo(f"error: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
         if debug:
             raise

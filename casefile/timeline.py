@@ -39,15 +39,16 @@ class Timeline:
     end: dt.date
     steps: dict[str, list[Step]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    checked: list[tuple[dt.date, str]] = field(default_factory=list)  # every date evaluated, and why
 
 
-def change_dates(case: CaseFile, book: Rulebook, start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    """Dates worth evaluating on, each with what it is."""
-    dates: dict[dt.date, str] = {}
+def change_dates(case: CaseFile, book: Rulebook, start: dt.date, end: dt.date) -> dict[dt.date, list[str]]:
+    """Dates worth evaluating on, each with what happens on it."""
+    dates: dict[dt.date, list[str]] = {}
 
     def add(day: dt.date, why: str) -> None:
-        if start < day <= end:
-            dates.setdefault(day, why)
+        if start < day <= end and why not in dates.setdefault(day, []):
+            dates[day].append(why)
 
     for rule in book.rules.values():
         if rule.dated_by != "as_of" and case.journey.entry_date is not None:
@@ -56,11 +57,6 @@ def change_dates(case: CaseFile, book: Rulebook, start: dt.date, end: dt.date) -
             add(rule.valid_from, f"{rule.id} starts")
         if rule.valid_to:
             add(rule.valid_to + dt.timedelta(days=1), f"{rule.id} ends")
-    for c in book.criteria.values():
-        for a in atoms(c.condition):
-            if a.fact.startswith("dates.") and isinstance(a.value, dt.date):
-                add(a.value, f"{c.id} boundary")
-                add(a.value + dt.timedelta(days=1), f"{c.id} boundary")
     birth = _birth_date(case)
     if birth is not None:
         ages = {
@@ -121,7 +117,9 @@ def timeline(
     if case.journey.entry_date is not None:
         out.notes.append(f"Access is judged on the entry date ({case.journey.entry_date}), so it does not move.")
     previous: dict[str, Decision] = {}
-    for day, why in [(start, "start"), *change_dates(case, book, start, end).items()]:
+    for day, whys in [(start, ["start"]), *change_dates(case, book, start, end).items()]:
+        why = "; ".join(_explain_date(w, book) for w in whys)
+        out.checked.append((day, why))
         trace = run(m, book, facts_of(case, day))
         for code in codes:
             d = decide(trace, book, code)
@@ -130,10 +128,18 @@ def timeline(
                 old = set(_deciding(before)) if before else set()
                 new = set(_deciding(d))
                 out.steps.setdefault(code, []).append(
-                    Step(day, d, tuple(sorted(new - old)), tuple(sorted(old - new)), why)
+                    Step(day, d, tuple(sorted(new - old)), tuple(sorted(old - new)), "start" if day == start else why)
                 )
             previous[code] = d
     return out
+
+
+def _explain_date(why: str, book: Rulebook) -> str:
+    rid, _, what = why.rpartition(" ")
+    if rid in book.rules:
+        rule = book.rules[rid]
+        return f"{rule.title} ({rid}) {what}"
+    return "first date" if why == "start" else why
 
 
 def _shown(d: Decision) -> tuple[str, str, str, str]:

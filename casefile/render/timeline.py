@@ -12,7 +12,7 @@ from rich.text import Text
 from casefile import DISCLAIMER
 from casefile.render.text import notice, styled
 from casefile.rulebook import Rulebook
-from casefile.timeline import Timeline
+from casefile.timeline import Step, Timeline
 
 
 def timeline_json(t: Timeline, book: Rulebook) -> dict[str, Any]:
@@ -22,6 +22,7 @@ def timeline_json(t: Timeline, book: Rulebook) -> dict[str, Any]:
         "to": t.end.isoformat(),
         "disclaimer": DISCLAIMER,
         "notes": t.notes,
+        "dates_checked": [{"date": d.isoformat(), "why": why} for d, why in t.checked],
         "jurisdictions": [
             {
                 "code": code,
@@ -51,29 +52,41 @@ def render_timeline(t: Timeline, book: Rulebook, console: Console) -> None:
     for note in t.notes:
         console.print(Text(f"! {note}", style="yellow"))
     for code, steps in t.steps.items():
-        table = Table(title=f"{code} {book.names[code]}", title_justify="left", box=box.SIMPLE_HEAD, expand=False)
-        table.add_column("From", no_wrap=True)
-        table.add_column("Outcome")
-        table.add_column("Access / practice / standard")
-        table.add_column("What changed")
+        console.print()
+        head = Text(f"{code} {book.names[code]}", style="bold")
+        if len(steps) == 1:
+            head.append(" — no change: ")
+            head.append_text(styled(steps[0].decision.outcome))
+            head.append(f" throughout ({_lenses(steps[0])})", style="dim")
+            console.print(head)
+            continue
+        console.print(head)
         for s in steps:
-            d = s.decision
-            lenses = Text()
-            lenses.append_text(styled(d.access))
-            lenses.append(" / ")
-            lenses.append_text(styled(d.practice))
-            lenses.append(" / ")
-            lenses.append_text(styled(d.standard))
-            what = []
+            line = Text(f"  {s.date}  ")
+            line.append_text(styled(s.decision.outcome))
+            line.append(f"   ({_lenses(s)})", style="dim")
+            console.print(line)
+            if s.why_date == "start":
+                continue
             for rid in s.started:
-                what.append(f"+ {book.rules[rid].title} ({rid})")
+                console.print(Text(f"              + {book.rules[rid].title} ({rid})"))
             for rid in s.stopped:
-                what.append(f"− {book.rules[rid].title} ({rid})")
-            table.add_row(
-                s.date.isoformat(),
-                styled(d.outcome),
-                lenses,
-                "\n".join(what) if s.why_date != "start" else "(first date)",
-            )
-        console.print(table)
+                console.print(Text(f"              − {book.rules[rid].title} ({rid})", style="dim"))
+    console.print()
+    table = Table(title="Dates checked", title_justify="left", box=box.SIMPLE, show_header=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Why this date")
+    table.add_column("Changed here", no_wrap=True)
+    for day, why in t.checked:
+        changed = [code for code, steps in t.steps.items() for s in steps if s.date == day and s.why_date != "start"]
+        table.add_row(day.isoformat(), why, ", ".join(changed) or "—")
+    console.print(table)
     console.print(notice(DISCLAIMER))
+
+
+def _lenses(step: Step) -> str:
+    d = step.decision
+    return (
+        f"access: {d.access.replace('_', ' ')}; practice: {d.practice.replace('_', ' ')}; "
+        f"standard: {d.standard.replace('_', ' ')}"
+    )
