@@ -35,8 +35,19 @@ def test_german_practice_refuses_andrei_for_his_low_profile_and_the_standard_is_
         assert key in data
     assert data["disclaimer"] == DISCLAIMER
     de = next(j for j in data["jurisdictions"] if j["code"] == "DE")
-    for key in ("code", "name", "outcome", "access", "practice", "standard", "tension", "checklist", "fired",
-                "unknowns", "what_would_change"):
+    for key in (
+        "code",
+        "name",
+        "outcome",
+        "access",
+        "practice",
+        "standard",
+        "tension",
+        "checklist",
+        "fired",
+        "unknowns",
+        "what_would_change",
+    ):
         assert key in de
     assert de["application_country"] is True
     assert de["practice"]["outcome"] == "refusal_likely"
@@ -66,8 +77,10 @@ def test_unknowns_and_what_would_change_for_andrei() -> None:
     for c in changes:
         assert c["outcome"] != by_code["DE"]["outcome"] and c["sources"] and c["because"]
     assert by_code["DE"]["why_not"], "German refusal should say why not a better outcome"
-    assert any("there is no evidence that" in w["sentence"] or "the rule needs" in w["sentence"]
-               for w in by_code["DE"]["why_not"])
+    assert any(
+        "there is no evidence that" in w["sentence"] or "the rule needs" in w["sentence"]
+        for w in by_code["DE"]["why_not"]
+    )
 
 
 def test_evaluate_text_is_a_readable_checklist_with_reasons_and_sources() -> None:
@@ -97,8 +110,10 @@ def test_a_shipped_example_can_be_named_without_a_path() -> None:
         (["compare", ANDREI, "--format", "pdf"], "expected one of"),
         (["whatif", ANDREI, "--set", "military.desserted=true"], "did you mean 'military.deserted'"),
         (["whatif", ANDREI, "--set", "military.deserted=perhaps"], "true or false"),
-        (["whatif", ANDREI, "--set", "military.service_status=never_served", "--set", "military.deserted=true"],
-         "contradiction"),
+        (
+            ["whatif", ANDREI, "--set", "military.service_status=never_served", "--set", "military.deserted=true"],
+            "contradiction",
+        ),
         (["rules", "show", "de.practice.nope"], "no rule"),
         (["sources", "999"], "no source"),
     ],

@@ -60,8 +60,9 @@ def test_rules_check_catches(tmp_path: Path, name: str) -> None:
 
 
 def test_a_conflict_comes_with_an_example_case(tmp_path: Path) -> None:
-    r = run_cli(["rules", "check", "--rules", str(broken_rulebook(tmp_path, "conflict")), "--seeds",
-                 str(ROOT / "seeds")])
+    r = run_cli(
+        ["rules", "check", "--rules", str(broken_rulebook(tmp_path, "conflict")), "--seeds", str(ROOT / "seeds")]
+    )
     assert "example case:" in r.out
     assert "military.deserted = True" in r.out and "military.draft_notice_received = False" in r.out
 

@@ -199,7 +199,7 @@ def decode(message: Mapping[str, Any], facts: tuple[str, ...], specs: Mapping[st
         spec = specs.get(path)
         raw = message[key]
         if spec is not None and spec.kind == "list":
-            out[path] = tuple(v for v in spec.values if message.get(f"{key}__{v}") is True)
+            out[path] = tuple(sorted(v for v in spec.values if message.get(f"{key}__{v}") is True))
         elif spec is not None and spec.kind == "date":
             out[path] = dt.date.fromordinal(int(raw))
         else:
