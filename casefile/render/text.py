@@ -131,7 +131,7 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
             line = Text(" ? ", style="bold yellow")
             line.append(u.question)
             parts.append(line)
-            parts.append(Text("   " + "; ".join(f"{k} → {words(v)}" for k, v in u.outcomes.items()), style="dim"))
+            parts.append(Text("   " + _outcomes_text(u.outcomes, j.outcome), style="dim"))
     if j.why_not:
         parts.append(Text("\nWhy not a better outcome", style="bold underline"))
         for w in j.why_not[:6]:
@@ -163,24 +163,48 @@ def _value(v: object) -> str:
     return str(v)
 
 
+SHORT = {
+    "access_to_procedure": "procedure",
+    "humanitarian_pathway": "humanitarian",
+    "entry_barred": "barred",
+    "not_received": "not received",
+    "no_legal_pathway": "no pathway",
+    "protection_likely": "protection",
+    "individual_assessment": "individual",
+    "decision_postponed": "postponed",
+    "exclusion_review": "exclusion",
+    "refusal_likely": "refusal",
+    "not_assessed": "—",
+}
+LEGEND = (
+    "procedure = access to the procedure · humanitarian = humanitarian pathway · barred = entry barred · "
+    "protection / individual / refusal = protection likely / individual assessment / refusal likely · "
+    "postponed = decision postponed · exclusion = exclusion review · — = not assessed"
+)
+
+
+def short(outcome: str) -> Text:
+    return Text(SHORT.get(outcome, words(outcome)), style=OUTCOME_STYLE.get(outcome, ""))
+
+
 def comparison_table(a: Assessment) -> Table:
-    table = Table(title=None, box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
-    table.add_column("", no_wrap=True)
+    table = Table(title=None, box=box.SIMPLE_HEAVY, show_lines=False, expand=False, pad_edge=False)
+    table.add_column("", no_wrap=True, width=1)
     table.add_column("Jurisdiction", no_wrap=True)
-    table.add_column("Access")
-    table.add_column("Practice")
-    table.add_column("Standard")
-    table.add_column("Tension", justify="center")
-    table.add_column("Outcome")
+    table.add_column("Access", no_wrap=True)
+    table.add_column("Practice", no_wrap=True)
+    table.add_column("Standard", no_wrap=True)
+    table.add_column("Gap", justify="center", no_wrap=True)
+    table.add_column("Outcome", no_wrap=True)
     for j in a.jurisdictions:
         table.add_row(
             "★" if j.application_country else "",
             f"{j.code} {j.name}",
-            styled(j.access.outcome),
-            styled(j.practice.outcome),
-            styled(j.standard.outcome),
-            Text("yes", style="bold magenta") if j.tension else Text("no", style="dim"),
-            styled(j.outcome),
+            short(j.access.outcome),
+            short(j.practice.outcome),
+            short(j.standard.outcome),
+            Text("yes", style="bold magenta") if j.tension else Text("–", style="dim"),
+            short(j.outcome),
         )
     return table
 
@@ -193,32 +217,93 @@ def render_compare(a: Assessment, console: Console, differences: list[str] | Non
     console.print(comparison_table(a))
     console.print(
         Text(
-            "★ = the country where the person applied. Tension = practice less favourable than the common standard.",
+            "★ = where the person applied. Gap = practice less favourable than the common standard (tension).",
             style="dim",
         )
     )
+    console.print(Text(LEGEND, style="dim"))
     console.print()
+    console.print(Text("Why", style="bold underline"))
     for j in a.jurisdictions:
-        deciding = [
-            f
-            for f in j.fired
-            if f.decided
-            and f.stage in ("access", "practice")
-            and ((f.stage == "access" and j.access.outcome == j.outcome) or f.stage == "practice")
-        ]
+        barred = j.access.outcome == j.outcome and j.access.outcome not in (
+            "access_to_procedure",
+            "humanitarian_pathway",
+        )
+        stage = "access" if barred else "practice"
+        deciding = [f for f in j.fired if f.decided and f.stage == stage]
         line = Text()
-        line.append(f"{j.code}: ", style="bold")
+        line.append(f"{j.code} ", style="bold")
         line.append_text(styled(j.outcome))
-        line.append(" — ")
-        line.append("; ".join(f"{f.title} [{', '.join(f.sources)}]" for f in deciding[:2]) or "—")
+        line.append(": ")
+        line.append("; ".join(f"{f.title} [{', '.join(f.sources)}]" for f in deciding) or "—")
+        if j.tension:
+            std = [f for f in j.fired if f.decided and f.stage == "standard"]
+            line.append(f" — the standard gives {words(j.standard.outcome)}", style="magenta")
+            if std:
+                line.append(f" ({std[0].title})", style="magenta")
         console.print(line)
     if differences:
         console.print()
         console.print(Text("What makes the difference", style="bold underline"))
         for d in differences:
             console.print(Text(" • " + d))
+    unknowns = _unknowns_across(a)
+    if unknowns:
+        console.print()
+        console.print(Text("Unknown facts that would decide an outcome", style="bold underline"))
+        for question, per_code in unknowns:
+            console.print(Text(" ? " + question, style="bold"))
+            grouped: dict[str, list[str]] = {}
+            for code, text in per_code:
+                grouped.setdefault(text, []).append(code)
+            for text, codes in grouped.items():
+                console.print(Text(f"     {', '.join(codes)}: {text}", style="dim"))
+    from casefile.explain import favourability
+
+    changes = [
+        (j.code, c)
+        for j in a.jurisdictions
+        for c in [c for c in j.what_would_change if favourability(c.outcome) > favourability(j.outcome)][:2]
+    ]
+    if changes:
+        console.print()
+        console.print(Text("What would improve it (verified by re-running the engine)", style="bold underline"))
+        for code, c in changes:
+            line = Text(f" {code}: ")
+            line.append(", ".join(f"{k} = {_value(v)}" for k, v in c.set.items()), style="bold")
+            line.append(" → ")
+            line.append_text(styled(c.outcome))
+            line.append(f"  [{', '.join(c.sources[:3])}]", style="dim")
+            console.print(line)
     console.print()
     console.print(notice(a.disclaimer))
+
+
+def _unknowns_across(a: Assessment) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each deciding unknown once, with what it would do in each jurisdiction."""
+    order: list[str] = []
+    table: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for j in a.jurisdictions:
+        for u in j.unknowns:
+            if u.fact not in table:
+                order.append(u.fact)
+                table[u.fact] = (u.question, [])
+            table[u.fact][1].append((j.code, _outcomes_text(u.outcomes, j.outcome)))
+    return [table[f] for f in order]
+
+
+def _outcomes_text(outcomes: dict[str, str], now: str) -> str:
+    """'true → individual assessment; false → refusal likely', grouping values with the same outcome."""
+    by_outcome: dict[str, list[str]] = {}
+    for value, outcome in outcomes.items():
+        by_outcome.setdefault(outcome, []).append(value.replace("_", " "))
+    parts = []
+    for outcome, values in by_outcome.items():
+        if outcome == now and len(values) > 3:
+            parts.append(f"other values → {words(outcome)}")
+        else:
+            parts.append(f"{' or '.join(values)} → {words(outcome)}")
+    return "; ".join(parts)
 
 
 def sources_block(a: Assessment, refs: Iterable[str]) -> RenderableType:
