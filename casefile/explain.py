@@ -65,9 +65,11 @@ class Explorer:
     def __post_init__(self) -> None:
         self.search = ReferenceMatcher(self.book, checklists=False)
         self.base = self.case.model_dump(mode="python", exclude_none=True)
-        self.cache: dict[Assignment, dict[str, Any] | None] = {}
+        self.cache: dict[Assignment, dict[str, Any] | None] = {}  # searched with the reference evaluator
+        self.verified: dict[Assignment, dict[str, Any] | None] = {}  # confirmed on the primary engine
         self.inputs = relevant_inputs(self.book)
         self.thresholds = thresholds(self.book)
+        self.boundaries = boundaries(self.book)
 
     # -- evaluation ----------------------------------------------------------------------------------------
     def variant(self, assignment: Assignment) -> CaseFile | None:
@@ -84,16 +86,16 @@ class Explorer:
         """code -> Decision for a variant, or None if the variant is not a valid case."""
         from casefile.assessment import decide
 
-        if matcher is None and assignment in self.cache:
-            return self.cache[assignment]
+        cache = self.cache if matcher is None else self.verified
+        if assignment in cache:
+            return cache[assignment]
         case = self.variant(assignment)
         if case is None:
             result = None
         else:
             trace = run(matcher or self.search, self.book, facts_of(case, self.as_of))
             result = {code: decide(trace, self.book, code) for code in self.book.names}
-        if matcher is None:
-            self.cache[assignment] = result
+        cache[assignment] = result
         return result
 
     def verify(self, assignment: Assignment, code: str, expected: str) -> None:
@@ -129,15 +131,13 @@ class Explorer:
                 subsets = [(), *((v,) for v in used), tuple(used)]
             return [tuple(s) for s in subsets]
         if spec.kind == "int":
-            points = self.thresholds.get(path, set())
-            values = {p + d for p in points for d in (-1, 0, 1)}
-            return sorted(v for v in values if 0 <= v <= 120)
+            return sorted(v for v in _representatives(self.boundaries.get(path, set()), 1) if 0 <= v <= 120)
         if spec.kind == "date":
-            points = set(self.thresholds.get(path, set()))
+            points = set(self.boundaries.get(path, set()))
             for derived_path, source in COMPUTED_FROM.items():
                 if source == path:
-                    points |= self.thresholds.get(derived_path, set())
-            values = {p + dt.timedelta(days=d) for p in points for d in (-1, 0, 1)}
+                    points |= self.boundaries.get(derived_path, set())
+            values = _representatives(points, dt.timedelta(days=1))
             for other in ("journey.left_russia_date", "journey.application_date", "person.birth_date"):
                 known = self.current(other)
                 if isinstance(known, dt.date):
@@ -421,6 +421,34 @@ def thresholds(book: Rulebook) -> dict[str, set[Any]]:
             else:
                 bucket.add(a.value)
     return out
+
+
+def boundaries(book: Rulebook) -> dict[str, set[Any]]:
+    """For numbers and dates: the values where some test's answer changes (a test 'at least c' changes at c,
+    'above c' at c+1). One value per interval between boundaries covers every case the rules can tell apart."""
+    out: dict[str, set[Any]] = {}
+    conds = [r.effective for r in book.rules.values()] + [c.condition for c in book.criteria.values()]
+    for cond in conds:
+        for a in atoms(cond):
+            value = a.value
+            if isinstance(value, bool) or not isinstance(value, int | dt.date):
+                continue
+            step: Any = dt.timedelta(days=1) if isinstance(value, dt.date) else 1
+            bucket = out.setdefault(a.fact, set())
+            if a.op in ("ge", "lt"):
+                bucket.add(value)
+            elif a.op in ("gt", "le"):
+                bucket.add(value + step)
+            else:
+                bucket.update({value, value + step})
+    return out
+
+
+def _representatives(points: set[Any], step: Any) -> set[Any]:
+    """Every boundary, and one value below the lowest: one value from each interval."""
+    if not points:
+        return set()
+    return set(points) | {min(points) - step}
 
 
 # ----------------------------------------------------------------------------------------------------------------
