@@ -370,6 +370,8 @@ def main() -> None:
     debug = "--debug" in sys.argv[1:]
     try:
         code = app(standalone_mode=False)
+        if code == 130:  # typer returns this for Ctrl-C when not in standalone mode
+            typer.echo("interrupted", err=True)
         if isinstance(code, int) and code:
             sys.exit(code)
     except InputError as exc:

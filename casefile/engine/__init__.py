@@ -55,14 +55,17 @@ def engine_choice() -> str:
 _noticed = False
 
 
-def matcher(rulebook: Rulebook, name: str | None = None) -> Matcher:
-    """The matcher to evaluate with: `name` ('durable-rules' / 'reference'), or the process default."""
+def matcher(rulebook: Rulebook, name: str | None = None, *, checklists: bool = True) -> Matcher:
+    """The matcher to evaluate with: `name` ('durable-rules' / 'reference'), or the process default.
+
+    `checklists=False` gives a matcher that decides outcomes only (no checklist criteria), for batches.
+    """
     global _noticed
     choice = name or engine_choice()
     if choice == "durable-rules":
         from casefile.engine.durable_engine import matcher_for
 
-        return matcher_for(rulebook)
+        return matcher_for(rulebook, checklists=checklists)
     if name is None and not _noticed and os.environ.get("CASEFILE_ENGINE", "").lower() != "reference":
         _noticed = True
         print(
@@ -70,7 +73,8 @@ def matcher(rulebook: Rulebook, name: str | None = None) -> Matcher:
             "using casefile's reference evaluator (same rules, same answers).",
             file=sys.stderr,
         )
-    m = _REFERENCE.get(rulebook.fingerprint)
+    key = f"{rulebook.fingerprint}{'' if checklists else '_outcomes'}"
+    m = _REFERENCE.get(key)
     if m is None:
-        m = _REFERENCE[rulebook.fingerprint] = ReferenceMatcher(rulebook)
+        m = _REFERENCE[key] = ReferenceMatcher(rulebook, checklists=checklists)
     return m

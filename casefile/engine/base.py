@@ -64,6 +64,7 @@ class Matcher(Protocol):
     """An evaluator: compiles a rulebook once, then opens one isolated session per case."""
 
     name: str
+    checklists: bool  # False: built without checklist criteria (outcomes only)
 
     def session(self) -> AbstractContextManager[Session]: ...
 
@@ -135,8 +136,9 @@ def run(matcher: Matcher, rulebook: Rulebook, facts: FactSet) -> Trace:
             criteria[cid] = side
         else:
             fired[name] = Firing(name, used)
-    for cid in rulebook.criteria:
-        criteria.setdefault(cid, "unknown")
+    if getattr(matcher, "checklists", True):  # a matcher built without criteria reports no checklist at all
+        for cid in rulebook.criteria:
+            criteria.setdefault(cid, "unknown")
     return Trace(
         fired=fired, derived=derived, criteria=criteria, values=values, engine=matcher.name, derivations=derivations
     )

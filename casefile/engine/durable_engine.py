@@ -63,13 +63,18 @@ def host() -> _QuietHost:
     return _HOST
 
 
-def matcher_for(rulebook: Rulebook) -> DurableMatcher:
-    """The compiled matcher for a rulebook, compiling it at most once per process."""
+def matcher_for(rulebook: Rulebook, *, checklists: bool = True) -> DurableMatcher:
+    """The compiled matcher for a rulebook, compiling it at most once per process.
+
+    `checklists=False` leaves the checklist criteria out (for batches, which report outcomes only): fewer actions
+    fire per case. It is registered as a ruleset of its own.
+    """
+    key = f"{rulebook.fingerprint}{'' if checklists else '_outcomes'}"
     with _LOCK:
-        m = _COMPILED.get(rulebook.fingerprint)
+        m = _COMPILED.get(key)
         if m is None:
-            m = DurableMatcher(rulebook)
-            _COMPILED[rulebook.fingerprint] = m
+            m = DurableMatcher(rulebook, checklists=checklists)
+            _COMPILED[key] = m
         return m
 
 
@@ -87,8 +92,9 @@ class _Collector:
 class DurableMatcher:
     name = "durable-rules"
 
-    def __init__(self, rulebook: Rulebook) -> None:
-        self.ruleset = f"casefile_{rulebook.fingerprint}"
+    def __init__(self, rulebook: Rulebook, *, checklists: bool = True) -> None:
+        self.checklists = checklists
+        self.ruleset = f"casefile_{rulebook.fingerprint}{'' if checklists else '_outcomes'}"
         self.specs = rulebook.specs
         self.by_name: dict[str, Pattern] = {}
         self.current: _Collector | None = None
@@ -96,6 +102,8 @@ class DurableMatcher:
         for stage in stages(rulebook):
             definition[f"{SENTINEL}{stage}"] = {"all": [{"m": {"stage": stage}}], "run": self._action(None)}
         for p in patterns(rulebook):
+            if not checklists and "#" in p.name:
+                continue
             compiled = compile_condition(p.condition, self.specs)
             if compiled is _NEVER:
                 continue  # e.g. the negation of an unconditional criterion: it can never match

@@ -24,6 +24,7 @@ class ReferenceMatcher:
 
     def __init__(self, rulebook: Rulebook, *, checklists: bool = True) -> None:
         """`checklists=False` skips checklist criteria: for searches that only compare outcomes."""
+        self.checklists = checklists
         self.by_stage: dict[str, list[tuple[Pattern, Judge]]] = {}
         for p in patterns(rulebook):
             if not checklists and "#" in p.name:
