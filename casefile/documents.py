@@ -202,6 +202,8 @@ class _Builder:
         return out
 
     def _scalar(self, node: yaml.Node, path: Path_) -> Any:
+        if node.tag == "tag:yaml.org,2002:str":  # the common case, no construction needed
+            return node.value
         if node.tag not in _SCALAR_TAGS:
             raise self.fail(node, f"custom YAML tags are not allowed (found {node.tag})", path)
         if node.tag == "tag:yaml.org,2002:timestamp":

@@ -9,9 +9,10 @@ Real case files are incomplete. For each jurisdiction this module answers three 
 * **Why not.** For every outcome more favourable than the one reached, the rules that would give it and the
   conditions that failed or are unknown, as sentences ("there is no evidence that …") tied to the rule and its
   sources.
-* **What would change it.** The smallest sets of changed facts — one fact where one suffices, else two — that move
-  the outcome, limited to facts a person could plausibly have had otherwise (not a birth date, not a citizenship),
-  ranked from most favourable. Each entry is verified by re-running the primary engine.
+* **What would change it.** The smallest sets of changed facts that move the outcome — one fact where one suffices;
+  two facts where no single fact reaches a more favourable outcome ("what would it take") — limited to facts a
+  person could plausibly have had otherwise (not a birth date, not a citizenship), ranked from most favourable.
+  Each entry is verified by re-running the primary engine.
 
 The search uses the fast reference evaluator; every reported entry is confirmed on the engine the assessment ran
 on, and a disagreement is an :class:`EngineError`, never a silent answer.
@@ -146,11 +147,15 @@ class Explorer:
             return sorted(values)
         return []  # pragma: no cover
 
-    def pair_facts(self, code: str, reached: set[str]) -> set[frozenset[str]]:
-        """Pairs of input facts that one rule of `code`, concluding an outcome not yet reached, reads together."""
+    def pair_facts(self, code: str, reached: set[str], better_than: str | None = None) -> set[frozenset[str]]:
+        """Pairs of input facts that one rule of `code`, concluding an outcome not yet reached (and, with
+        `better_than`, more favourable than that outcome), reads together."""
         out: set[frozenset[str]] = set()
+        floor = favourability(better_than) if better_than else None
         for rule in self.book.rules.values():
             if code not in rule.jurisdictions or rule.stage not in ("access", "practice") or rule.outcome in reached:
+                continue
+            if floor is not None and favourability(rule.outcome or "") <= floor:
                 continue
             inputs: set[str] = set()
             for a in atoms(rule.effective):
@@ -223,7 +228,8 @@ class Explorer:
         found: list[tuple[Assignment, str]] = list(singles)
         # Two facts at once, only for outcomes no single change reaches. A new outcome needs some rule concluding
         # it to fire, so only pairs of facts that such a rule reads (directly or through derived facts) can help.
-        wanted = self.pair_facts(code, reached | {now})
+        # Pairs are only sought for improvements: "what would it take" is the question two facts answer.
+        wanted = self.pair_facts(code, reached | {now}, better_than=now)
         in_pairs = {f for pair in wanted for f in pair}
         pool = [a for a in options if a[0][0] in in_pairs]
         runs = 0

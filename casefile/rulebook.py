@@ -174,6 +174,7 @@ class Rule:
     remaining_route: str | None
     file: str
     line: int | None
+    index: int = 0  # position in its file's `rules:` list (to locate problems)
 
     @property
     def outcome(self) -> str | None:
@@ -578,6 +579,7 @@ class _Loader:
             remaining_route=" ".join(raw.remaining_route.split()) if raw.remaining_route else None,
             file=file,
             line=lines.line((*here, "id")),
+            index=i,
         )
 
     def _citations(self, path: Path, lines: LineMap, here: tuple[Any, ...], refs: Iterable[str]) -> None:
@@ -595,10 +597,14 @@ class _Loader:
     # -- precedence ------------------------------------------------------------------------------------------
     def _precedence(self, rules: dict[str, Rule]) -> dict[str, frozenset[str]]:
         direct: dict[str, set[str]] = {}
+        ids = list(rules)
         for rule in rules.values():
             targets: set[str] = set()
             for j, pattern in enumerate(rule.overrides):
-                hits = {rid for rid in rules if rid != rule.id and fnmatch.fnmatchcase(rid, pattern)}
+                if any(ch in pattern for ch in "*?["):
+                    hits = {rid for rid in fnmatch.filter(ids, pattern) if rid != rule.id}
+                else:
+                    hits = {pattern} if pattern in rules and pattern != rule.id else set()
                 lines = self.lines.get(rule.file)
                 idx = self._index_of(rule)
                 if not hits:
@@ -654,13 +660,7 @@ class _Loader:
         return closure
 
     def _index_of(self, rule: Rule) -> int:
-        lines = self.lines.get(rule.file)
-        if lines is None:
-            return 0
-        for path, line in lines.lines.items():
-            if len(path) == 3 and path[0] == "rules" and path[2] == "id" and line == rule.line:
-                return int(path[1])
-        return 0
+        return rule.index
 
     def _strata(self, rules: dict[str, Rule], derived: dict[str, FactSpec]) -> list[list[str]]:
         producers: dict[str, list[str]] = {}
