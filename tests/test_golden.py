@@ -1,6 +1,7 @@
 """Golden tests: each example's expected outcome per jurisdiction, stated in tests/golden/<example>.yaml.
 
-Every test has a sentence for a name (OpenFisca style), a case from examples/, an optional as-of date, and per
+Every test has a sentence for a name (OpenFisca style), a case from examples/, optionally an as-of date and facts
+to change (`set`, as `casefile whatif --set` does), and per
 jurisdiction the expected headline outcome, optionally the access / practice / standard lenses and tension, and
 the rule ids that must fire. The first test of each file covers all seven jurisdictions.
 """
@@ -31,6 +32,10 @@ def _tests():
 @pytest.mark.parametrize(("file", "index", "test"), list(_tests()))
 def test_golden(file: str, index: int, test: dict) -> None:
     case = load_case(EXAMPLES / test["case"])
+    if test.get("set"):  # a variant of the example: facts changed as `casefile whatif --set` would
+        from casefile.whatif import apply
+
+        case = apply(case, [(path, value) for path, value in test["set"].items()])
     as_of = test.get("as_of")
     result = assess(case, as_of=as_of if isinstance(as_of, dt.date) else None, explain=False)
     if index == 0:
