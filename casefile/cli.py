@@ -348,6 +348,9 @@ def rules_check(
     from casefile.rulebook import data_dir
 
     root = data_dir()
+    for option, folder in (("--rules", rules_dir), ("--seeds", seeds_dir)):
+        if folder is not None and not folder.is_dir():
+            raise InputError.single(str(folder), "no such folder", field=option)
     report = check_rules(rules_dir or root / "rules", seeds_dir or root / "seeds")
     for f in report.findings:
         typer.echo(str(f))

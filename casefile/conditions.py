@@ -373,7 +373,7 @@ def describe_atom(atom: Atom, specs: Mapping[str, FactSpec]) -> str:
         return f"{label} is not known"
     if spec is not None and spec.kind == "bool" and op in ("eq", "ne"):
         positive = (v is True) == (op == "eq")
-        return label if positive else f"not: {_lower_first(label)}"
+        return label if positive else f"{label}: no"
     words = {
         "eq": "is",
         "ne": "is not",
@@ -403,7 +403,3 @@ def describe(cond: Condition, specs: Mapping[str, FactSpec]) -> str:
     joiner = " and " if isinstance(cond, All) else " or "
     parts = [describe(c, specs) if isinstance(c, Atom) else f"({describe(c, specs)})" for c in cond.items]
     return joiner.join(parts)
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text else text

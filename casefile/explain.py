@@ -7,7 +7,7 @@ Real case files are incomplete. For each jurisdiction this module answers three 
   use) and the case is evaluated again. A fact is listed only if some value changes that jurisdiction's outcome,
   with the outcome for each value.
 * **Why not.** For every outcome more favourable than the one reached, the rules that would give it and the
-  conditions that failed or are unknown, as sentences ("there is no evidence that …") tied to the rule and its
+  conditions that failed or are unknown, as sentences ("there is no evidence for …") tied to the rule and its
   sources.
 * **What would change it.** The smallest sets of changed facts that move the outcome — one fact where one suffices;
   two facts where no single fact reaches a more favourable outcome ("what would it take") — limited to facts a
@@ -322,7 +322,7 @@ def why_not(book: Rulebook, trace: Trace, code: str, outcome: str, access: str) 
         failed, unknown = _blockers(rule.effective, trace.values, book.specs, rule)
         parts = []
         if unknown:
-            parts.append("there is no evidence that " + " and that ".join(_lower(u) for u in unknown))
+            parts.append("there is no evidence for " + " nor for ".join(f"“{u}”" for u in unknown))
         if failed:
             parts.append("; ".join(failed))
         sentence = (
@@ -364,7 +364,7 @@ def _blockers(
             unknown.append(words)
         else:
             actual = values.get(atom.fact)
-            failed.append(f"the rule needs: {words}; the case has {show_value(actual)}")
+            failed.append(f"the rule needs “{words}”, but the case has {show_value(actual)}")
     return failed, unknown
 
 
@@ -520,7 +520,3 @@ def _deep_copy(data: Any) -> Any:
 def _nice(outcome: str) -> str:
     text = outcome.replace("_", " ")
     return text[:1].upper() + text[1:]
-
-
-def _lower(text: str) -> str:
-    return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text

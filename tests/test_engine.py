@@ -170,3 +170,18 @@ def test_the_reference_evaluator_is_used_where_durable_is_missing(monkeypatch, b
     assert eng.matcher(book).name == "reference"
     monkeypatch.setenv("CASEFILE_ENGINE", "durable")
     assert eng.matcher(book).name == "durable-rules"
+
+
+def test_memory_stays_flat_over_thousands_of_sessions(book) -> None:
+    """Every session is deleted: after a warm-up, thousands more cases barely move the peak memory."""
+    import resource
+
+    m = durable(book)
+    case = load_case(EXAMPLES / "journalist-humanitarian-visa.yaml")
+    for i in range(300):
+        run(m, book, facts_of(case, dt.date(2024, 1, 1) + dt.timedelta(days=i)))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for i in range(4000):
+        run(m, book, facts_of(case, dt.date(2022, 3, 1) + dt.timedelta(days=i % 1400)))
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kb < 16_000, f"peak memory grew by {grown_kb} kB over 4,000 sessions"

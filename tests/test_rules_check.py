@@ -83,3 +83,30 @@ def test_code_in_a_rule_file_never_runs(tmp_path: Path, capfd) -> None:
     with pytest.raises(InputError):
         load_rulebook(broken_rulebook(tmp_path, "code_in_rule_file"), ROOT / "seeds")
     assert "owned" not in capfd.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "binary file"),
+        (b"jurisdiction: DE\nname: M\xfcnchen\n", "not valid UTF-8"),
+        (b"a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n", "anchors and aliases are not allowed"),
+        (b"- just\n- a list\n", "expected a rule file"),
+        (b"jurisdiction: DE\nname: x\n" + b"# padding\n" * 250_000, "at most"),
+    ],
+    ids=["empty", "binary", "non-utf8", "alias-bomb", "top-level-list", "huge"],
+)
+def test_bad_rule_files_are_reported_not_crashed_on(tmp_path: Path, content: bytes, words: str) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / "de.yaml").write_bytes(content)
+    r = run_cli(["rules", "check", "--rules", str(rules), "--seeds", str(ROOT / "seeds")])
+    assert r.code == 1, (r.out, r.err)
+    assert words in r.out and "de.yaml" in r.out
+    assert "Traceback" not in r.out + r.err
+
+
+def test_a_missing_rules_folder_is_bad_input(tmp_path: Path) -> None:
+    r = run_cli(["rules", "check", "--rules", str(tmp_path / "nowhere")])
+    assert r.code == 2 and "no such folder" in r.err

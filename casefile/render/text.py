@@ -247,6 +247,12 @@ def render_compare(a: Assessment, console: Console, differences: list[str] | Non
         console.print(Text("What makes the difference", style="bold underline"))
         for d in differences:
             console.print(Text(" • " + d))
+    better = [(j.code, j.why_not[0]) for j in a.jurisdictions if j.why_not]
+    if better:
+        console.print()
+        console.print(Text("Why not a better outcome (the first reason in each)", style="bold underline"))
+        for code, w in better:
+            console.print(Text(f" {code}: {w.sentence}"))
     unknowns = _unknowns_across(a)
     if unknowns:
         console.print()
