@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from casefile import DISCLAIMER
 from casefile.errors import EngineError, InputError, RulebookError
+from casefile.rulebook import HEADLINE_OUTCOMES
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -49,18 +50,7 @@ CHUNK_SIZE = 32
 MAX_LINE_BYTES = 1_000_000
 # The order outcomes are listed in the summary: protection outcomes from most to least favourable, then access
 # outcomes that stop a case before protection is assessed.
-OUTCOME_ORDER: tuple[str, ...] = (
-    "protection_likely",
-    "individual_assessment",
-    "decision_postponed",
-    "exclusion_review",
-    "refusal_likely",
-    "not_assessed",
-    "humanitarian_pathway",
-    "entry_barred",
-    "not_received",
-    "no_legal_pathway",
-)
+OUTCOME_ORDER: tuple[str, ...] = HEADLINE_OUTCOMES
 
 Row = dict[str, Any]
 Failure = tuple[str, str]  # (source, message)

@@ -30,7 +30,7 @@ from casefile.conditions import TRUE, atoms
 from casefile.engine.base import run
 from casefile.engine.reference import ReferenceMatcher
 from casefile.errors import InputError
-from casefile.facts import CASE_FACTS, facts_of
+from casefile.facts import facts_of
 from casefile.logic import satisfiable
 from casefile.rulebook import JURISDICTIONS, Rule, Rulebook, _Loader, conflicting_pairs
 from casefile.sources import load_sources
@@ -191,26 +191,11 @@ def _dates(book: Rulebook, rule: Rule) -> set[dt.date]:
 
 
 def candidate_values(book: Rulebook, path: str) -> list[Any]:
-    from casefile.explain import thresholds
+    """The values of a fact worth trying: the same ones the explanations try (see explain.fact_values)."""
+    from casefile.explain import boundaries, fact_values, thresholds
 
-    spec = CASE_FACTS[path]
-    if spec.kind == "bool":
-        return [True, False]
-    if spec.kind == "enum":
-        return list(spec.values)
-    if spec.kind == "text":
-        return ["RU", "XX"]
-    used = thresholds(book).get(path, set())
-    if path == "journey.entry_date":
-        used = used | thresholds(book).get("dates.access_date", set())
-    if spec.kind == "list":
-        used_list = sorted(used)
-        return [list(c) for k in range(min(len(used_list), 2) + 1) for c in itertools.combinations(used_list, k)]
-    if spec.kind == "int":
-        return sorted({v + d for v in used for d in (-1, 0, 1) if 0 <= v + d <= 120})
-    if spec.kind == "date":
-        return sorted({v + dt.timedelta(days=d) for v in used for d in (-1, 0, 1)})
-    return []
+    values = fact_values(path, thresholds(book), boundaries(book))
+    return [list(v) if isinstance(v, tuple) else v for v in values]
 
 
 def _case(assignment: dict[str, Any]) -> CaseFile | None:

@@ -176,6 +176,27 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --o
 RedactOpt = Annotated[bool, typer.Option("--redact", help="Replace the name and free-text notes with the case id.")]
 
 
+def _report(
+    kind: str,
+    case: str,
+    jurisdiction: list[str] | None,
+    as_of: str | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    redact: bool,
+) -> None:
+    """evaluate and compare: assess, optionally redact, render, print or write."""
+    from casefile.assessment import assess
+
+    check_format(fmt)
+    c = load(case)
+    result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction)
+    if redact:
+        redacted(result)
+    write_output(render(result, fmt, kind), output, force)
+
+
 @app.command()
 def evaluate(
     case: CaseArg,
@@ -187,14 +208,7 @@ def evaluate(
     redact: RedactOpt = False,
 ) -> None:
     """The full assessment of a case in each jurisdiction: checklist, why, unknowns, what would change it."""
-    from casefile.assessment import assess
-
-    check_format(fmt)
-    c = load(case)
-    result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction)
-    if redact:
-        redacted(result)
-    write_output(render(result, fmt, "evaluate"), output, force)
+    _report("evaluate", case, jurisdiction, as_of, fmt, output, force, redact)
 
 
 @app.command()
@@ -208,14 +222,7 @@ def compare(
     redact: RedactOpt = False,
 ) -> None:
     """One table across the jurisdictions, naming the criterion behind each difference."""
-    from casefile.assessment import assess
-
-    check_format(fmt)
-    c = load(case)
-    result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction)
-    if redact:
-        redacted(result)
-    write_output(render(result, fmt, "compare"), output, force)
+    _report("compare", case, jurisdiction, as_of, fmt, output, force, redact)
 
 
 @app.command()

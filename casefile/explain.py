@@ -117,35 +117,9 @@ class Explorer:
         return value
 
     def candidates(self, path: str) -> list[Any]:
-        spec = CASE_FACTS[path]
-        if spec.kind == "bool":
-            return [True, False]
-        if spec.kind == "enum":
-            return list(spec.values)
-        if spec.kind == "text":
-            return ["RU", "XX"] if path == "person.citizenship" else []
-        if spec.kind == "list":
-            used = sorted(self.thresholds.get(path, set()))
-            if len(used) <= 4:
-                subsets = [c for k in range(len(used) + 1) for c in itertools.combinations(used, k)]
-            else:
-                subsets = [(), *((v,) for v in used), tuple(used)]
-            return [tuple(s) for s in subsets]
-        if spec.kind == "int":
-            return sorted(v for v in _representatives(self.boundaries.get(path, set()), 1) if 0 <= v <= 120)
-        if spec.kind == "date":
-            points = set(self.boundaries.get(path, set()))
-            for derived_path, source in COMPUTED_FROM.items():
-                if source == path:
-                    points |= self.boundaries.get(derived_path, set())
-            values = _representatives(points, dt.timedelta(days=1))
-            for other in ("journey.left_russia_date", "journey.application_date", "person.birth_date"):
-                known = self.current(other)
-                if isinstance(known, dt.date):
-                    values.update({known, known + dt.timedelta(days=1)})
-            values.add(self.as_of)
-            return sorted(values)
-        return []  # pragma: no cover
+        known = [self.current(p) for p in ("journey.left_russia_date", "journey.application_date", "person.birth_date")]
+        extra = [d for d in known if isinstance(d, dt.date)]
+        return fact_values(path, self.thresholds, self.boundaries, extra_dates=[*extra, self.as_of])
 
     def pair_facts(self, code: str, reached: set[str], better_than: str | None = None) -> set[frozenset[str]]:
         """Pairs of input facts that one rule of `code`, concluding an outcome not yet reached (and, with
@@ -427,6 +401,46 @@ def thresholds(book: Rulebook) -> dict[str, set[Any]]:
             else:
                 bucket.add(a.value)
     return out
+
+
+def fact_values(
+    path: str,
+    thresholds: Mapping[str, set[Any]],
+    boundaries: Mapping[str, set[Any]],
+    *,
+    extra_dates: Iterable[dt.date] = (),
+) -> list[Any]:
+    """Values of a case fact that together cover every case the rules can tell apart.
+
+    Every value of a yes/no or a category; for lists, every combination of the values the rules test (or each one
+    alone and all together, when more than four are tested); for numbers and dates, one value per interval between
+    the rules' boundaries. `extra_dates` (the case's other dates, the as-of date) are added for dates, together with
+    the day after each, so that a date that must follow another has a valid value in every interval.
+    """
+    spec = CASE_FACTS[path]
+    if spec.kind == "bool":
+        return [True, False]
+    if spec.kind == "enum":
+        return list(spec.values)
+    if spec.kind == "text":
+        return ["RU", "XX"] if path == "person.citizenship" else []
+    if spec.kind == "list":
+        used = sorted(thresholds.get(path, set()))
+        if len(used) <= 4:
+            return [tuple(c) for k in range(len(used) + 1) for c in itertools.combinations(used, k)]
+        return [(), *((v,) for v in used), tuple(used)]
+    if spec.kind == "int":
+        return sorted(v for v in _representatives(boundaries.get(path, set()), 1) if 0 <= v <= 120)
+    if spec.kind == "date":
+        points = set(boundaries.get(path, set()))
+        for derived_path, source in COMPUTED_FROM.items():
+            if source == path:
+                points |= boundaries.get(derived_path, set())
+        values = _representatives(points, dt.timedelta(days=1))
+        for day in extra_dates:
+            values.update({day, day + dt.timedelta(days=1)})
+        return sorted(values)
+    return []  # pragma: no cover
 
 
 def boundaries(book: Rulebook) -> dict[str, set[Any]]:

@@ -52,6 +52,8 @@ PROTECTION_OUTCOMES = (
     "not_assessed",
 )
 BARRED = frozenset({"entry_barred", "not_received", "no_legal_pathway"})
+# Every headline outcome, protection outcomes first (most favourable first), then the barred routes.
+HEADLINE_OUTCOMES = (*PROTECTION_OUTCOMES, "entry_barred", "not_received", "no_legal_pathway")
 # How favourable each protection outcome is to the applicant; `tension` compares practice with standard.
 FAVOURABILITY = {
     "protection_likely": 5,

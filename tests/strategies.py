@@ -135,3 +135,14 @@ def cases(draw: st.DrawFn) -> CaseFile:
 
 
 as_of_dates = dates(POLICY_START, POLICY_END)
+
+
+def fill(case: CaseFile, path: str, value: Any) -> CaseFile | None:
+    """`case` with one fact set (as `whatif --set` would), or None where that contradicts the other facts."""
+    data = case.model_dump(mode="python", exclude_none=True)
+    group, name = path.split(".")
+    data.setdefault(group, {})[name] = value
+    try:
+        return CaseFile.model_validate(data)
+    except ValidationError:
+        return None

@@ -7,7 +7,6 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from casefile.assessment import assess
 from casefile.case import CaseFile, load_case
@@ -15,7 +14,7 @@ from casefile.explain import NOT_FILLED, relevant_inputs
 from casefile.facts import CASE_FACTS
 
 from .conftest import EXAMPLES
-from .strategies import as_of_dates, cases
+from .strategies import as_of_dates, cases, fill
 
 SLOW = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -30,16 +29,6 @@ def value_for(path: str) -> st.SearchStrategy[Any]:
         "date": st.dates(dt.date(2021, 1, 1), dt.date(2026, 12, 31)),
         "text": st.sampled_from(["RU", "BY", "KZ"]),
     }[spec.kind]
-
-
-def fill(case: CaseFile, path: str, value: Any) -> CaseFile | None:
-    data = case.model_dump(mode="python", exclude_none=True)
-    group, name = path.split(".")
-    data.setdefault(group, {})[name] = value
-    try:
-        return CaseFile.model_validate(data)
-    except ValidationError:
-        return None
 
 
 def unknown_inputs(case: CaseFile, book) -> list[str]:

@@ -15,7 +15,7 @@ from casefile.engine.reference import ReferenceMatcher
 from casefile.facts import CASE_FACTS, facts_of
 from casefile.rulebook import JURISDICTIONS
 
-from .strategies import as_of_dates, cases
+from .strategies import as_of_dates, cases, fill
 
 SETTINGS = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
@@ -65,18 +65,6 @@ def test_results_do_not_depend_on_the_jurisdiction_filter(book, case, as_of, sub
 FILLABLE = [p for p, s in CASE_FACTS.items() if not s.computed and p != "journey.entry_date"]
 
 
-def _fill(case: CaseFile, path: str, value) -> CaseFile | None:
-    from pydantic import ValidationError
-
-    data = case.model_dump(mode="python", exclude_none=True)
-    group, name = path.split(".")
-    data.setdefault(group, {})[name] = value
-    try:
-        return CaseFile.model_validate(data)
-    except ValidationError:
-        return None
-
-
 def test_no_rule_tests_for_unknown_itself(book) -> None:
     """The monotonicity below relies on it: no rule says 'if this is unknown'."""
     for rule in book.rules.values():
@@ -105,7 +93,7 @@ def test_unknown_is_never_treated_as_false(book, case: CaseFile, as_of: dt.date,
             "text": st.sampled_from(["RU", "BY"]),
         }[spec.kind]
     )
-    filled = _fill(case, path, value)
+    filled = fill(case, path, value)
     if filled is None:
         return
     m = ReferenceMatcher(book)
@@ -132,7 +120,7 @@ def test_precedence_is_never_ambiguous(book, case: CaseFile, as_of: dt.date) -> 
 def test_a_claim_at_the_border_or_on_the_territory_always_reaches_a_procedure_in_the_standard_lens(
     book, case: CaseFile, as_of: dt.date, place: str
 ) -> None:
-    filled = _fill(case, "journey.application_place", place)
+    filled = fill(case, "journey.application_place", place)
     if filled is None or filled.person.citizenship not in (None, "RU"):
         return
     result = assess(filled, as_of=as_of, rulebook=book, explain=False)
