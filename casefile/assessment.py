@@ -91,7 +91,7 @@ def decide(trace: Trace, rulebook: Rulebook, code: str) -> Decision:
     results: dict[str, tuple[str, tuple[str, ...]]] = {}
     by_stage = trace.by_stage(rulebook)
     for stage in ("access", "practice", "standard"):
-        fired = [r for r in by_stage.get(stage, ()) if code in r.jurisdictions]
+        fired = by_stage.get((stage, code), [])
         winners = deciding(fired, rulebook)
         outcomes = {r.outcome for r in winners}
         if len(outcomes) > 1:
