@@ -112,11 +112,11 @@ def main() -> None:
     stack = [timed([py, "-c", f"import {stack_mods}"]) for _ in range(args.repeat)]
     ours = [timed([py, "-c", "import casefile.cli"]) for _ in range(args.repeat)]
     print("Start-up (wall time of a fresh process)")
-    print(f"  python -c pass                          {summary(bare)}")
-    print(f"  import {stack_mods:<33}{summary(stack)}")
-    print(f"  import casefile.cli                     {summary(ours)}")
+    print(f"  {'python -c pass':<50}{summary(bare)}")
+    print(f"  {'import ' + stack_mods:<50}{summary(stack)}")
+    print(f"  {'import casefile.cli':<50}{summary(ours)}")
     compare = [timed([CASEFILE, "compare", "examples/andrei.yaml"]) for _ in range(args.repeat)]
-    print(f"  casefile compare examples/andrei.yaml   {summary(compare)}   (target <= 500 ms)")
+    print(f"  {'casefile compare examples/andrei.yaml':<50}{summary(compare)}   (target <= 500 ms)")
     print()
 
     from casefile.assessment import assess
