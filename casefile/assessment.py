@@ -178,7 +178,7 @@ def jurisdiction_result(case: CaseFile, trace: Trace, book: Rulebook, code: str)
                 confidence=rule.confidence,
                 caveat=rule.caveat,
                 remaining_route=rule.remaining_route,
-                location=rule.location,
+                location=rule.short_location,
             )
         )
     checklist = [

@@ -191,7 +191,15 @@ class Rule:
 
     @property
     def location(self) -> str:
+        """Full path and line: for maintainers (rules check, load errors)."""
         return f"{self.file}:{self.line}" if self.line else self.file
+
+    @property
+    def short_location(self) -> str:
+        """'rules/de.yaml:88': for reports, which should not carry a machine's folder names."""
+        path = Path(self.file)
+        short = f"{path.parent.name}/{path.name}"
+        return f"{short}:{self.line}" if self.line else short
 
 
 @dataclass(frozen=True)
