@@ -187,3 +187,31 @@ def test_errors_do_not_echo_long_free_text(tmp_path: Path) -> None:
     secret = "Lives at 12 Example Street, phone 555-0100, " * 3
     msg = problem(tmp_path, f"case_id: a\nmilitary:\n  deserted: '{secret}'\n")
     assert "Example Street" not in msg
+
+
+BAD_FILES = {
+    "yaml-syntax.yaml": b"case_id: a\nperson: {sex: male\n",
+    "json-syntax.json": b'{"case_id": "a",}',
+    "wrong-type.yaml": b"case_id: a\nmilitary: {deserted: 3}\n",
+    "vocabulary.yaml": b"case_id: a\nmilitary: {service_status: drafted}\n",
+    "unknown-field.yaml": b"case_id: a\nperson: {gender: male}\n",
+    "contradiction.yaml": b"case_id: a\nmilitary: {service_status: never_served, deserted: true}\n",
+    "empty.yaml": b"",
+    "binary.yaml": b"\x00\x01\x02\x03",
+    "latin1.yaml": b"case_id: a\nname: Andr\xe9\n",
+    "list.yaml": b"- case_id: a\n",
+    "bomb.yaml": b"case_id: a\nx: &x [1, 1]\ny: [*x, *x]\n",
+    "huge.yaml": b"case_id: a\n" + b"# filler\n" * 150_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_every_kind_of_bad_case_file_exits_2_with_one_clear_message(tmp_path: Path, name: str) -> None:
+    from .conftest import run_cli
+
+    path = tmp_path / name
+    path.write_bytes(BAD_FILES[name])
+    r = run_cli(["evaluate", str(path)])
+    assert r.code == 2, (r.out, r.err)
+    assert r.err.startswith("error: ") and name in r.err
+    assert "Traceback" not in r.err and not r.out
