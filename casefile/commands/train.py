@@ -141,7 +141,7 @@ def _debrief(console: Console, t: Training, case_arg: str) -> None:
 
 
 def _answer(console: Console, a: Answer) -> None:
-    from casefile.render.text import OUTCOME_STYLE
+    from casefile.render.text import styled
     from casefile.train import words
 
     head = Text()
@@ -151,7 +151,7 @@ def _answer(console: Console, a: Answer) -> None:
     head.append("  ")
     if a.correct:
         head.append("✓ ", style="bold green")
-        head.append(words(a.actual), style=OUTCOME_STYLE.get(a.actual, ""))
+        head.append_text(styled(a.actual))
         rules = ", ".join(f"{f.title} ({f.rule})" for f in a.deciding)
         head.append(f" — {rules}", style="dim")
         if a.tension:
@@ -160,7 +160,7 @@ def _answer(console: Console, a: Answer) -> None:
         return
     head.append("✗ ", style="bold red")
     head.append(f"you said {words(a.predicted)}; it is ")
-    head.append(words(a.actual), style=OUTCOME_STYLE.get(a.actual, ""))
+    head.append_text(styled(a.actual))
     console.print(head)
     if a.note:
         console.print(Text(f"   ({a.note})", style="yellow"))
