@@ -1,11 +1,21 @@
-"""Many cases at once: collect case files, evaluate each in every jurisdiction, and summarise.
+"""Many cases at once, streamed: read, evaluate and write case by case, in flat memory, and summarise.
 
-This is the library behind ``casefile batch``. :func:`collect_inputs` turns paths (case files, folders searched
-recursively, JSON Lines files with one case per line) into validated cases and located input problems;
-:func:`evaluate_cases` assesses every case (``explain=False``) in-process or in a pool of worker processes, each
-with its own rulebook and engine loaded once; :func:`run_batch` is the short form for benchmarks. Rows hold only
-outcomes, rule ids and dates — never a name or free text. Results do not depend on the number of workers: rows
-come back in input order, then the rulebook's jurisdiction order.
+This is the library behind ``casefile batch``. :func:`iter_inputs` turns paths (case files, folders searched
+recursively, JSON Lines files with one case per line) into a stream of *items* — a raw JSON line, a file to read,
+or an input problem found on the way — without parsing anything. :func:`stream` hands the items, in bounded
+chunks, to this process or to a pool of worker processes: each worker parses its own items, evaluates them with a
+rulebook and engine loaded once, and sends back the finished output text and the outcomes to count, so that the
+parent only reads lines and writes rows, and nothing grows with the number of cases. Results come back in input
+order (then the rulebook's jurisdiction order) whatever the number of workers, so the output is byte-identical.
+
+One bad input (a syntax error, an invalid or contradictory case, a bad JSON line) is one failure naming its file
+and line; an engine failure or any unexpected error while evaluating one case is that case's failure; the other
+cases are still evaluated. :class:`PartialFile` writes the rows to a temporary file beside the target and renames
+it only when the batch is complete, so an interrupted batch never leaves a truncated file under the final name.
+
+Rows hold only outcomes, rule ids, dates, the case id and the input's location (``--redact``: a neutral label such
+as ``case-7``) — never a name or free text. :func:`collect_inputs`, :func:`evaluate_cases` and :func:`run_batch`
+are the in-memory forms for tests and scripts.
 """
 
 from __future__ import annotations
@@ -14,11 +24,12 @@ import csv
 import io
 import json
 import os
+import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from casefile import DISCLAIMER
 from casefile.errors import EngineError, InputError, RulebookError
@@ -46,7 +57,9 @@ FIELDS: tuple[str, ...] = (
     "deciding_rules",
     "application_country",
 )
-CHUNK_SIZE = 32
+FORMATS = ("csv", "jsonl")
+CHUNK_SIZE = 64  # items per message to a worker
+IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker: bounds memory whatever the size of the batch
 MAX_LINE_BYTES = 1_000_000
 # The order outcomes are listed in the summary: protection outcomes from most to least favourable, then access
 # outcomes that stop a case before protection is assessed.
@@ -56,45 +69,65 @@ Row = dict[str, Any]
 Failure = tuple[str, str]  # (source, message)
 
 
+class Item(NamedTuple):
+    """One input to evaluate, not yet parsed.
+
+    `kind` is ``line`` (the bytes of one JSON line), ``file`` (a case file's path), ``case`` (a validated
+    :class:`CaseFile`), ``data`` (a validated case as plain data, for a worker) or ``bad`` (an input problem found
+    while reading: `payload` is its message).
+    """
+
+    source: str
+    kind: str
+    payload: Any
+
+
+class Done(NamedTuple):
+    """One evaluated item: the output for its rows (text, or row dicts for ``fmt="rows"``), or why it failed.
+
+    `outcomes` holds ``(code, outcome)`` per row, for the summary. `bad_input` tells an input problem (exit 2)
+    from an engine or internal failure (exit 1).
+    """
+
+    source: str
+    output: Any
+    outcomes: tuple[tuple[str, str], ...]
+    failure: str | None = None
+    bad_input: bool = False
+
+
 # ------------------------------------------------------------------------------------------------------ inputs
 
 
-def collect_inputs(paths: Iterable[str | Path]) -> tuple[list[tuple[str, CaseFile]], list[Failure]]:
-    """Read and validate every case under `paths`, in order: ``([(source, case)], [(source, message)])``.
+def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Item]:
+    """Every input under `paths`, in order, as unparsed items; problems found on the way are ``bad`` items.
 
     A path is a case file (YAML or JSON), a folder (searched recursively for ``*.yaml``, ``*.yml``, ``*.json`` and
     ``*.jsonl``, hidden files and folders skipped, in sorted order) or a JSON Lines file (``*.jsonl``, one case
-    per line, blank lines ignored). A case's source is its file, or ``file:line`` for JSON Lines. A bad input (a
-    missing or unreadable file, a syntax error, an invalid or contradictory case, a bad JSON line) becomes one
-    failure whose message names the file and line; the other inputs are still read. A file reached twice is read
-    once.
+    per line, blank lines ignored). A case's source is its file, or ``file:line`` for JSON Lines. A file reached
+    twice is read once. Only one line is held in memory at a time.
     """
-    cases: list[tuple[str, CaseFile]] = []
-    failures: list[Failure] = []
     seen: set[Path] = set()
-    for path in _expand(paths, failures):
-        key = path.resolve()
+    for entry in _expand(paths):
+        if isinstance(entry, Item):
+            yield entry
+            continue
+        key = entry.resolve()
         if key in seen:
             continue
         seen.add(key)
-        if path.suffix.lower() == JSONL_SUFFIX:
-            _read_jsonl(path, cases, failures)
-            continue
-        from casefile.case import load_case
-
-        try:
-            cases.append((str(path), load_case(path)))
-        except InputError as exc:
-            failures.append((str(path), str(exc)))
-    return cases, failures
+        if entry.suffix.lower() == JSONL_SUFFIX:
+            yield from _jsonl_items(entry)
+        else:
+            yield Item(str(entry), "file", str(entry))
 
 
-def _expand(paths: Iterable[str | Path], failures: list[Failure]) -> Iterator[Path]:
+def _expand(paths: Iterable[str | Path]) -> Iterator[Path | Item]:
     for raw in paths:
         path = Path(raw)
         if not path.is_dir():
             if not path.exists():
-                failures.append((str(path), f"{path}: no such file or folder"))
+                yield Item(str(path), "bad", f"{path}: no such file or folder")
                 continue
             yield path
             continue
@@ -107,42 +140,79 @@ def _expand(paths: Iterable[str | Path], failures: list[Failure]) -> Iterator[Pa
         )
         if not found:
             kinds = ", ".join(f"*{s}" for s in (*CASE_SUFFIXES, JSONL_SUFFIX))
-            failures.append((str(path), f"{path}: the folder holds no case files ({kinds})"))
+            yield Item(str(path), "bad", f"{path}: the folder holds no case files ({kinds})")
         yield from found
 
 
-def _read_jsonl(path: Path, cases: list[tuple[str, CaseFile]], failures: list[Failure]) -> None:
-    """One case per line; each bad line is one failure named ``file:line``."""
-    from casefile.case import case_from_data, case_from_document
-    from casefile.documents import decode_text, load_text
-
+def _jsonl_items(path: Path) -> Iterator[Item]:
+    """One item per non-blank line; a line over the size limit is skipped unread and reported."""
     try:
         handle = path.open("rb")
     except OSError as exc:
-        failures.append((str(path), f"{path}: cannot be read ({exc.strerror})"))
+        yield Item(str(path), "bad", f"{path}: cannot be read ({exc.strerror})")
         return
     found = False
+    number = 0
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        while True:
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                break
+            number += 1
+            source = f"{path}:{number}"
+            if len(raw) > MAX_LINE_BYTES:
+                while raw and not raw.endswith(b"\n"):  # the rest of the long line, never held whole
+                    raw = handle.readline(1 << 20)
+                found = True
+                yield Item(source, "bad", f"{source}: the line is over {MAX_LINE_BYTES:,} bytes; is this a case?")
+                continue
             if not raw.strip():
                 continue
             found = True
-            source = f"{path}:{number}"
-            try:
-                if len(raw) > MAX_LINE_BYTES:
-                    raise InputError.single(source, f"the line is over {MAX_LINE_BYTES:,} bytes; is this a case?")
-                text = decode_text(raw, source, what="case")
-                data = _plain_json(text)
-                if data is None:  # anything unusual: the full loader, for its located messages
-                    cases.append((source, case_from_document(load_text(text, source, as_json=True))))
-                else:
-                    cases.append((source, case_from_data(data, source)))
-            except InputError as exc:
-                # the problems are located in a one-line document named file:line; "line 1" adds nothing
-                located = InputError([replace(p, file=source, line=None) for p in exc.problems])
-                failures.append((source, str(located)))
+            yield Item(source, "line", raw)
     if not found:
-        failures.append((str(path), f"{path}: is empty, expected one case (a JSON object) per line"))
+        yield Item(str(path), "bad", f"{path}: is empty, expected one case (a JSON object) per line")
+
+
+def parse_item(item: Item) -> CaseFile:
+    """The validated case of an item; raises InputError naming the file (and line) for a bad one."""
+    from casefile.case import CaseFile, case_from_data, case_from_document, load_case
+    from casefile.documents import decode_text, load_text
+
+    source, kind, payload = item
+    if kind == "case":
+        return payload
+    if kind == "data":
+        return CaseFile.model_validate(payload)
+    if kind == "file":
+        return load_case(payload)
+    if kind == "bad":
+        raise InputError.single(None, payload)
+    try:
+        text = decode_text(payload, source, what="case")
+        data = _plain_json(text)
+        if data is None:  # anything unusual: the full loader, for its located messages
+            return case_from_document(load_text(text, source, as_json=True))
+        return case_from_data(data, source)
+    except InputError as exc:
+        # the problems are located in a one-line document named file:line; "line 1" adds nothing
+        raise InputError([replace(p, file=source, line=None) for p in exc.problems]) from None
+
+
+def collect_inputs(paths: Iterable[str | Path]) -> tuple[list[tuple[str, CaseFile]], list[Failure]]:
+    """Read and validate every case under `paths` in this process: ``([(source, case)], [(source, message)])``."""
+    cases: list[tuple[str, CaseFile]] = []
+    failures: list[Failure] = []
+    for item in iter_inputs(paths):
+        try:
+            cases.append((item.source, parse_item(item)))
+        except InputError as exc:
+            failures.append((item.source, _message(item, exc)))
+    return cases, failures
+
+
+def _message(item: Item, exc: InputError) -> str:
+    return item.payload if item.kind == "bad" else str(exc)
 
 
 class _Unusual(Exception):
@@ -193,9 +263,188 @@ def _plain_json(text: str) -> dict[str, Any] | None:
 # ------------------------------------------------------------------------------------------------- evaluation
 
 
+def rows_for(source: str, case: CaseFile, as_of: dt.date | None, codes: Sequence[str]) -> list[Row]:
+    """The batch rows of one case: one per jurisdiction, outcomes and deciding rule ids only.
+
+    Batches need no checklists or explanations, so this runs the engine built without checklist criteria and
+    takes the decisions directly (the same ``decide`` that ``assess`` uses), skipping the full report model.
+    `application_country` holds the code of the country where the person applied (None when unknown).
+    """
+    from casefile import facts as _facts
+    from casefile.assessment import decide
+    from casefile.engine import matcher, run
+    from casefile.rulebook import default_rulebook
+
+    book = default_rulebook()
+    day = as_of or case.default_as_of()
+    trace = run(matcher(book, checklists=False), book, _facts.facts_of(case, day))
+    applied = case.journey.application_country.value if case.journey.application_country else None
+    case_id, iso = case.case_id, day.isoformat()
+    rows = []
+    for code in codes:
+        d = decide(trace, book, code)
+        rows.append(
+            {
+                "source": source,
+                "case_id": case_id,
+                "as_of": iso,
+                "code": code,
+                "outcome": d.outcome,
+                "access": d.access,
+                "practice": d.practice,
+                "standard": d.standard,
+                "tension": d.tension,
+                "deciding_rules": [*d.access_rules, *d.practice_rules, *d.standard_rules],
+                "application_country": applied,
+            }
+        )
+    return rows
+
+
+def evaluate_item(item: Item, label: str, as_of: dt.date | None, codes: Sequence[str], fmt: str = "rows") -> Done:
+    """Parse and evaluate one item; its rows formatted as `fmt` (``csv``, ``jsonl`` or ``rows``: the dicts).
+
+    Never raises for one case's problem: an input error, an engine or rulebook error, or any unexpected exception
+    becomes this item's failure (KeyboardInterrupt and SystemExit still stop the batch).
+    """
+    try:
+        case = parse_item(item)
+    except InputError as exc:
+        return Done(item.source, None, (), _message(item, exc), bad_input=True)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # e.g. a loader that gives up in an unforeseen way: one bad input, not a lost batch
+        return Done(item.source, None, (), f"{item.source}: cannot be read ({type(exc).__name__}: {exc})", True)
+    try:
+        rows = rows_for(label, case, as_of, codes)
+    except (EngineError, RulebookError) as exc:
+        return Done(item.source, None, (), f"{item.source}: {type(exc).__name__}: {exc}")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # an internal error for one case must not lose the rest of the batch
+        return Done(item.source, None, (), f"{item.source}: internal error: {type(exc).__name__}: {exc}")
+    outcomes = tuple((r["code"], r["outcome"]) for r in rows)
+    if fmt == "csv":
+        return Done(item.source, csv_rows(rows), outcomes)
+    if fmt == "jsonl":
+        return Done(item.source, jsonl_rows(rows), outcomes)
+    return Done(item.source, rows, outcomes)
+
+
+def stream(
+    items: Iterable[Item],
+    *,
+    as_of: dt.date | None = None,
+    codes: Sequence[str],
+    workers: int = 1,
+    fmt: str = "rows",
+    redact: bool = False,
+) -> Iterator[Done]:
+    """Evaluate `items` in input order, in this process (`workers` 1) or in `workers` processes.
+
+    At most a few chunks per worker are in flight, so memory stays flat for any number of items; a batch that
+    fits in one chunk runs in this process (starting workers would cost more than it saves). With `redact`, each
+    row's source is a neutral label, ``case-N`` for the N-th input, instead of its file and line.
+    """
+    if workers < 1:
+        raise InputError.single(None, f"expected a number of workers of at least 1, got {workers}", field="--workers")
+    labelled = ((item, f"case-{n}" if redact else item.source) for n, item in enumerate(items, start=1))
+    if workers == 1:
+        for item, label in labelled:
+            yield evaluate_item(item, label, as_of, codes, fmt)
+        return
+    chunks = _chunks(labelled, CHUNK_SIZE)
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    if second is None:
+        for item, label in first:
+            yield evaluate_item(item, label, as_of, codes, fmt)
+        return
+    yield from _in_pool(_chain(first, second, chunks), as_of, list(codes), workers, fmt)
+
+
+def _chain(first: Any, second: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield second
+    yield from rest
+
+
+def _chunks(labelled: Iterable[tuple[Item, str]], size: int) -> Iterator[list[tuple[Item, str]]]:
+    chunk: list[tuple[Item, str]] = []
+    for item, label in labelled:
+        if item.kind == "case":  # plain data for the worker; names, notes and trainer's notes are never needed there
+            data = item.payload.model_dump(mode="json", exclude_none=True, exclude={"name", "notes", "training"})
+            item = Item(item.source, "data", data)
+        chunk.append((item, label))
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# -- worker processes -----------------------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(as_of: dt.date | None, codes: list[str], fmt: str) -> None:
+    """Run once in each worker: leave Ctrl-C and SIGTERM to the parent, load the rulebook and the engine."""
+    import signal
+
+    from casefile.engine import matcher
+    from casefile.rulebook import default_rulebook
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the batch and tells the workers
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
+    matcher(default_rulebook(), checklists=False)
+    _WORKER.update(as_of=as_of, codes=codes, fmt=fmt)
+
+
+def _evaluate_chunk(chunk: list[tuple[Item, str]]) -> list[Done]:
+    w = _WORKER
+    return [evaluate_item(item, label, w["as_of"], w["codes"], w["fmt"]) for item, label in chunk]
+
+
+def _in_pool(
+    chunks: Iterator[list[tuple[Item, str]]], as_of: dt.date | None, codes: list[str], size: int, fmt: str
+) -> Iterator[Done]:
+    """Evaluate chunks in `size` worker processes, a bounded number in flight, yielding results in order."""
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from casefile.rulebook import default_rulebook
+
+    default_rulebook()  # loaded once here: forked workers inherit it
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pending: deque[Future[list[Done]]] = deque()
+    executor = ProcessPoolExecutor(
+        max_workers=size,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(as_of, codes, fmt),
+    )
+    finished = False
+    try:
+        for chunk in chunks:
+            pending.append(executor.submit(_evaluate_chunk, chunk))
+            if len(pending) >= size * IN_FLIGHT_PER_WORKER:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+        finished = True
+    except BrokenProcessPool as exc:
+        raise EngineError(f"a worker process stopped unexpectedly ({exc}); try --workers 1") from None
+    finally:
+        executor.shutdown(wait=finished, cancel_futures=True)
+
+
 @dataclass
 class BatchResult:
-    """Rows in input order, then jurisdiction order; and the cases the engine could not evaluate."""
+    """Rows in input order, then jurisdiction order; and the cases that could not be evaluated."""
 
     rows: list[Row] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
@@ -210,32 +459,24 @@ def evaluate_cases(
     workers: int | None = 1,
     progress: Callable[[int], None] | None = None,
 ) -> BatchResult:
-    """Assess every case in every selected jurisdiction.
+    """Assess validated cases in every selected jurisdiction, in memory (see :func:`stream`).
 
-    `workers` processes evaluate the cases (None: one per CPU; never more than there are cases; 1: in this
-    process). `progress` is called with the number of cases finished after each chunk. An engine or rulebook
-    error for one case becomes a failure for that case; the others still run.
+    `workers` processes evaluate the cases (None: one per CPU). `progress` is called with 1 after each case.
     """
     from casefile.assessment import parse_jurisdictions
 
     codes = parse_jurisdictions(jurisdictions)  # raises InputError early, in this process
-    count = len(cases)
     wanted = (os.cpu_count() or 1) if workers is None else workers
-    if wanted < 1:
-        raise InputError.single(None, f"expected a number of workers of at least 1, got {wanted}", field="--workers")
-    pool_size = min(wanted, count)
-    if pool_size <= 1:
-        outcomes = _in_process(cases, as_of, codes, progress)
-    else:
-        outcomes = _in_pool(cases, as_of, codes, pool_size, progress)
     result = BatchResult()
-    order = {code: k for k, code in enumerate(codes)}
-    for _index, source, rows, error in sorted(outcomes, key=lambda item: item[0]):
-        if error is not None:
-            result.failures.append((source, error))
-            continue
-        result.evaluated += 1
-        result.rows.extend(sorted(rows, key=lambda r: order[r["code"]]))
+    items = (Item(source, "case", case) for source, case in cases)
+    for done in stream(items, as_of=as_of, codes=codes, workers=wanted):
+        if done.failure is not None:
+            result.failures.append((done.source, done.failure))
+        else:
+            result.evaluated += 1
+            result.rows.extend(done.output)
+        if progress is not None:
+            progress(1)
     return result
 
 
@@ -249,182 +490,36 @@ def run_batch(
     """The rows for `cases` (see :func:`evaluate_cases`); raises EngineError if any case could not be evaluated."""
     result = evaluate_cases(cases, as_of=as_of, jurisdictions=jurisdictions, workers=workers)
     if result.failures:
-        source, message = result.failures[0]
+        _source, message = result.failures[0]
         more = f" (and {len(result.failures) - 1} more)" if len(result.failures) > 1 else ""
-        raise EngineError(f"{source}: {message}{more}")
+        raise EngineError(f"{message}{more}")
     return result.rows
-
-
-# One evaluated case: (input index, source, rows, error message or None).
-_Outcome = tuple[int, str, list[Row], str | None]
-
-
-def rows_for(source: str, case: CaseFile, as_of: dt.date | None, codes: Sequence[str]) -> list[Row]:
-    """The batch rows of one case: one per jurisdiction, outcomes and deciding rule ids only.
-
-    Batches need no checklists or explanations, so this runs the engine built without checklist criteria and
-    takes the decisions directly (the same ``decide`` that ``assess`` uses), skipping the full report model.
-    """
-    from casefile.assessment import decide
-    from casefile.engine import matcher, run
-    from casefile.facts import facts_of
-    from casefile.rulebook import default_rulebook
-
-    book = default_rulebook()
-    day = as_of or case.default_as_of()
-    trace = run(matcher(book, checklists=False), book, facts_of(case, day))
-    applied = case.journey.application_country.value if case.journey.application_country else None
-    rows = []
-    for code in codes:
-        d = decide(trace, book, code)
-        rows.append(
-            {
-                "source": source,
-                "case_id": case.case_id,
-                "as_of": day.isoformat(),
-                "code": code,
-                "outcome": d.outcome,
-                "access": d.access,
-                "practice": d.practice,
-                "standard": d.standard,
-                "tension": d.tension,
-                "deciding_rules": [*d.access_rules, *d.practice_rules, *d.standard_rules],
-                "application_country": applied == code,
-            }
-        )
-    return rows
-
-
-def _evaluate(index: int, source: str, case: CaseFile, as_of: dt.date | None, codes: Sequence[str]) -> _Outcome:
-    try:
-        return index, source, rows_for(source, case, as_of, codes), None
-    except (EngineError, RulebookError) as exc:
-        return index, source, [], f"{type(exc).__name__}: {exc}"
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except Exception as exc:  # an internal error for one case must not lose the rest of the batch
-        return index, source, [], f"internal error: {type(exc).__name__}: {exc}"
-
-
-def _in_process(
-    cases: Sequence[tuple[str, CaseFile]],
-    as_of: dt.date | None,
-    codes: Sequence[str],
-    progress: Callable[[int], None] | None,
-) -> list[_Outcome]:
-    out: list[_Outcome] = []
-    for index, (source, case) in enumerate(cases):
-        out.append(_evaluate(index, source, case, as_of, codes))
-        if progress is not None:
-            progress(1)
-    return out
-
-
-# -- worker processes -----------------------------------------------------------------------------------------
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(as_of: dt.date | None, codes: list[str]) -> None:
-    """Run once in each worker: ignore Ctrl-C (the parent handles it), load the rulebook and the engine."""
-    import signal
-
-    from casefile.engine import matcher
-    from casefile.rulebook import default_rulebook
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    matcher(default_rulebook())
-    _WORKER.update(as_of=as_of, codes=codes)
-
-
-def _evaluate_chunk(chunk: list[tuple[int, str, dict[str, Any]]]) -> list[_Outcome]:
-    """In a worker: rebuild each case from plain data (validated in the parent) and evaluate it."""
-    from casefile.case import CaseFile
-
-    out: list[_Outcome] = []
-    for index, source, data in chunk:
-        try:
-            case = CaseFile.model_validate(data)
-        except Exception as exc:  # pragma: no cover - the parent validated the same data
-            out.append((index, source, [], f"internal error: the case did not rebuild in a worker: {exc}"))
-            continue
-        out.append(_evaluate(index, source, case, _WORKER["as_of"], _WORKER["codes"]))
-    return out
-
-
-def _in_pool(
-    cases: Sequence[tuple[str, CaseFile]],
-    as_of: dt.date | None,
-    codes: list[str],
-    size: int,
-    progress: Callable[[int], None] | None,
-) -> list[_Outcome]:
-    """Evaluate in `size` worker processes, a bounded number of chunks in flight (flat memory for any batch)."""
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    from casefile.rulebook import default_rulebook
-
-    default_rulebook()  # loaded once here: forked workers inherit it
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    chunk_size = max(1, min(CHUNK_SIZE, -(-len(cases) // (size * 4))))
-    out: list[_Outcome] = []
-    pending: deque[Future[list[_Outcome]]] = deque()
-    executor = ProcessPoolExecutor(
-        max_workers=size,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_init_worker,
-        initargs=(as_of, list(codes)),
-    )
-
-    def collect(future: Future[list[_Outcome]]) -> None:
-        done = future.result()
-        out.extend(done)
-        if progress is not None:
-            progress(len(done))
-
-    try:
-        for chunk in _chunks(cases, chunk_size):
-            pending.append(executor.submit(_evaluate_chunk, chunk))
-            if len(pending) >= size * 4:
-                collect(pending.popleft())
-        while pending:
-            collect(pending.popleft())
-    except BrokenProcessPool as exc:
-        raise EngineError(f"a worker process stopped unexpectedly ({exc}); try --workers 1") from None
-    finally:
-        executor.shutdown(wait=not pending, cancel_futures=True)
-    return out
-
-
-def _chunks(cases: Sequence[tuple[str, CaseFile]], size: int) -> Iterator[list[tuple[int, str, dict[str, Any]]]]:
-    chunk: list[tuple[int, str, dict[str, Any]]] = []
-    for index, (source, case) in enumerate(cases):
-        # plain data for the worker; names, notes and trainer's notes are never needed there
-        data = case.model_dump(mode="json", exclude_none=True, exclude={"name", "notes", "training"})
-        chunk.append((index, source, data))
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 # ----------------------------------------------------------------------------------------------------- output
 
 
-def to_csv(rows: Iterable[Row]) -> str:
-    """CSV with a header line; booleans as true/false and deciding rules joined by ';'."""
+def csv_header() -> str:
+    """The first lines of a batch CSV: the notice as a comment line, then the column names."""
+    return f"# {DISCLAIMER}\n" + ",".join(FIELDS) + "\n"
+
+
+def csv_rows(rows: Iterable[Row]) -> str:
+    """CSV lines for `rows`: booleans as true/false, deciding rules joined by ';', an unknown country empty."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(FIELDS)
-    for row in rows:
-        writer.writerow([_csv_value(row[name]) for name in FIELDS])
+    writer.writerows([_csv_value(row[name]) for name in FIELDS] for row in rows)
     return buf.getvalue()
 
 
+def to_csv(rows: Iterable[Row]) -> str:
+    """A whole batch CSV: :func:`csv_header` then :func:`csv_rows`."""
+    return csv_header() + csv_rows(rows)
+
+
 def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
@@ -432,7 +527,7 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def to_jsonl(rows: Iterable[Row]) -> str:
+def jsonl_rows(rows: Iterable[Row]) -> str:
     """One JSON object per row, each with the disclaimer."""
     return "".join(
         json.dumps({**{name: row[name] for name in FIELDS}, "disclaimer": DISCLAIMER}, ensure_ascii=False) + "\n"
@@ -440,20 +535,63 @@ def to_jsonl(rows: Iterable[Row]) -> str:
     )
 
 
-def outcome_counts(rows: Iterable[Row]) -> dict[str, Counter[str]]:
-    """Outcome counts per jurisdiction code, from the rows as written."""
-    counts: dict[str, Counter[str]] = {}
-    for row in rows:
-        counts.setdefault(row["code"], Counter())[row["outcome"]] += 1
-    return counts
+to_jsonl = jsonl_rows
 
 
-def render_summary(rows: Sequence[Row], codes: Sequence[str], console: Console) -> None:
-    """A table of outcome counts: one row per outcome, one column per jurisdiction, and totals."""
+class PartialFile:
+    """Output written to a temporary file beside `target`, renamed to `target` only once complete.
+
+    Opening it checks everything that can be checked before any work: `target` is not a folder, its folder exists
+    and is writable, and it does not exist unless `force`. The temporary file is hidden and named after the target
+    (``.out.csv.XXXX.partial``); :meth:`discard` removes it, so an interrupted batch leaves no file under the final
+    name (only a killed process can leave the hidden partial file behind, and its name says what it is).
+    """
+
+    def __init__(self, target: Path, *, force: bool) -> None:
+        self.target = target
+        self.force = force
+        if target.is_dir():
+            raise InputError.single(str(target), "is a folder; expected a file to write")
+        folder = target.parent
+        if not folder.is_dir():
+            raise InputError.single(str(target), "cannot be written: its folder does not exist")
+        if target.exists() and not force:
+            raise InputError.single(
+                str(target), "already exists; nothing was written", hint="use --force to replace it"
+            )
+        try:
+            fd, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".partial")
+        except OSError as exc:
+            raise InputError.single(str(target), f"cannot be written ({exc.strerror})") from None
+        self.path = Path(name)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(fd, 0o666 & ~umask)  # the permissions a plain new file would get
+        self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by commit/discard
+
+    def write(self, text: str) -> None:
+        self.handle.write(text)
+
+    def commit(self) -> None:
+        """Flush, and move the complete file to its final name."""
+        self.handle.close()
+        if self.target.exists() and not self.force:  # appeared while the batch ran
+            self.discard()
+            raise InputError.single(str(self.target), "appeared while the batch ran; nothing was written")
+        os.replace(self.path, self.target)
+
+    def discard(self) -> None:
+        """Remove the temporary file (an interrupted or failed batch)."""
+        if not self.handle.closed:
+            self.handle.close()
+        self.path.unlink(missing_ok=True)
+
+
+def render_summary(counts: dict[str, Counter[str]], codes: Sequence[str], console: Console) -> None:
+    """A table of outcome counts (``{code: Counter(outcome)}``): one row per outcome, one column per jurisdiction."""
     from rich import box
     from rich.table import Table
 
-    counts = outcome_counts(rows)
     seen = {o for c in counts.values() for o in c}
     outcomes = [o for o in OUTCOME_ORDER if o in seen] + sorted(seen - set(OUTCOME_ORDER))
     table = Table(title="Outcomes by jurisdiction", box=box.SIMPLE_HEAD, title_justify="left")

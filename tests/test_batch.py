@@ -5,9 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,7 +58,10 @@ def folder(tmp_path: Path) -> Path:
 
 
 def parse_csv(text: str) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(text))
+    """The rows of a batch CSV, after checking that it opens with the notice as a comment line."""
+    notice, _, body = text.partition("\n")
+    assert notice == f"# {DISCLAIMER}"
+    reader = csv.DictReader(io.StringIO(body))
     assert tuple(reader.fieldnames or ()) == FIELDS
     return list(reader)
 
@@ -101,7 +110,7 @@ def test_a_folder_with_two_bad_files_reports_both_and_evaluates_the_rest(folder:
 
 
 def test_rows_hold_outcomes_and_deciding_rules_but_never_names_or_notes(folder: Path) -> None:
-    r = run_cli(["batch", str(folder / GOOD[0]), "--redact"])
+    r = run_cli(["batch", str(folder / GOOD[0])])
     assert r.code == 0, r.err
     rows = parse_csv(r.out)
     de = next(row for row in rows if row["code"] == "DE")
@@ -112,10 +121,27 @@ def test_rows_hold_outcomes_and_deciding_rules_but_never_names_or_notes(folder: 
         "refusal_likely",
         "individual_assessment",
     )
-    assert de["tension"] == "true" and de["application_country"] == "true"
+    assert de["tension"] == "true"
+    assert {row["application_country"] for row in rows} == {"DE"}  # where he applied, on every row
     assert "de.practice.low_profile_dissident" in de["deciding_rules"].split(";")
-    assert all(row["application_country"] == "false" for row in rows if row["code"] != "DE")
     assert "Andrei" not in r.out and "Blogger" not in r.out
+
+
+def test_redact_replaces_the_source_path_by_the_inputs_number(tmp_path: Path) -> None:
+    """A file path often carries the person's name: --redact must not write it."""
+    named = tmp_path / "Ivan Petrov"
+    named.mkdir()
+    shutil.copy(EXAMPLES / "andrei.yaml", named / "andrei.yaml")
+    (named / "broken.yaml").write_text(MALFORMED, encoding="utf-8")
+    shutil.copy(EXAMPLES / "conscript-refused.yaml", named / "conscript.yaml")
+    for fmt in ("csv", "jsonl"):
+        r = run_cli(["batch", str(named), "--redact", "--format", fmt, "--workers", "1"])
+        assert r.code == 2, r.err
+        assert "Ivan" not in r.out and "Petrov" not in r.out
+        rows = parse_csv(r.out) if fmt == "csv" else [json.loads(line) for line in r.out.splitlines()]
+        # inputs in sorted order: andrei.yaml (1), broken.yaml (2, reported), conscript.yaml (3)
+        assert [row["source"] for row in rows] == ["case-1"] * 7 + ["case-3"] * 7
+        assert [row["case_id"] for row in rows[::7]] == ["andrei", "conscript-refused"]
 
 
 def test_json_lines_input_reports_a_bad_line_as_file_and_line(tmp_path: Path) -> None:
@@ -175,6 +201,7 @@ def test_jsonl_output_parses_and_every_object_carries_the_notice(folder: Path) -
         assert set(o) == {*FIELDS, "disclaimer"}
         assert o["disclaimer"] == DISCLAIMER
         assert isinstance(o["tension"], bool) and isinstance(o["deciding_rules"], list)
+    assert [o["application_country"] for o in objects[::3]] == ["DE", "NL"]  # Andrei applied in DE, the conscript in NL
 
 
 def test_results_do_not_depend_on_the_number_of_workers() -> None:
@@ -229,6 +256,7 @@ def test_an_engine_failure_for_one_case_is_reported_and_the_rest_still_run(monke
     r = run_cli(["batch", str(EXAMPLES), "--workers", "1"])
     assert r.code == 1, r.err
     assert "andrei.yaml: EngineError: simulated engine failure" in r.err
+    assert "1 engine failure" in r.err
     rows = parse_csv(r.out)
     assert "andrei" not in {row["case_id"] for row in rows}
     assert len(rows) == 7 * (len(list(EXAMPLES.glob("*.yaml"))) - 1)
@@ -277,4 +305,137 @@ def test_batch_rows_agree_with_the_full_assessment() -> None:
                 j.tension,
             )
             assert row["deciding_rules"] == [*j.access.rules, *j.practice.rules, *j.standard.rules]
-            assert row["application_country"] == j.application_country
+            assert (row["application_country"] == j.code) == j.application_country
+
+
+# ------------------------------------------------------------------------------------- streaming and failures
+
+
+def test_batch_reads_its_input_lazily_so_memory_does_not_grow_with_the_batch() -> None:
+    """The rows of the first case come out before more than a few chunks of input have been read."""
+    from casefile.batch import CHUNK_SIZE, IN_FLIGHT_PER_WORKER, Item, stream
+
+    line = andrei_json("lazy").encode() + b"\n"
+    pulled = 0
+
+    def endless() -> Iterator[Item]:
+        nonlocal pulled
+        while True:
+            pulled += 1
+            yield Item(f"gen:{pulled}", "line", line)
+
+    for workers in (1, 2):
+        pulled = 0
+        results = stream(endless(), codes=["DE"], workers=workers, fmt="csv")
+        first = next(results)
+        assert first.failure is None and ",lazy," in first.output
+        assert pulled <= CHUNK_SIZE * (workers * IN_FLIGHT_PER_WORKER + 2), (workers, pulled)
+        results.close()  # stops the workers
+
+
+def test_a_huge_number_and_a_very_deep_document_are_one_failure_each(tmp_path: Path) -> None:
+    """Inputs that make parsers give up (a 5,000-digit integer, a 30,000-deep YAML) fail alone."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "andrei.yaml", folder / "a.yaml")
+    (folder / "deep.yaml").write_text("case_id: deep\nperson: " + "[" * 30_000 + "]" * 30_000 + "\n", encoding="utf-8")
+    (folder / "lines.jsonl").write_text(
+        andrei_json("first")
+        + "\n"
+        + '{"case_id": "big", "person": {"age": '
+        + "9" * 5000
+        + "}}\n"
+        + andrei_json("last")
+        + "\n",
+        encoding="utf-8",
+    )
+    for workers in ("1", "2"):
+        r = run_cli(["batch", str(folder), "-j", "DE", "--workers", workers])
+        assert r.code == 2, r.err
+        rows = parse_csv(r.out)
+        assert [row["case_id"] for row in rows] == ["andrei", "first", "last"]
+        errors = [line for line in r.err.splitlines() if line.startswith("error:")]
+        assert any("deep.yaml" in line for line in errors), r.err
+        assert any("lines.jsonl:2" in line for line in errors), r.err
+        assert "3 cases evaluated, 2 inputs failed" in r.err
+        assert "Traceback" not in r.err
+
+
+def test_an_unexpected_error_in_one_case_is_that_cases_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    import casefile.facts
+
+    real = casefile.facts.facts_of
+
+    def broken(case, as_of):  # type: ignore[no-untyped-def]
+        if case.case_id == "andrei":
+            raise ZeroDivisionError("simulated bug")
+        return real(case, as_of)
+
+    monkeypatch.setattr(casefile.facts, "facts_of", broken)
+    r = run_cli(["batch", str(EXAMPLES), "--workers", "1", "-j", "DE"])
+    assert r.code == 1, r.err
+    assert "andrei.yaml: internal error: ZeroDivisionError: simulated bug" in r.err
+    assert len(parse_csv(r.out)) == len(list(EXAMPLES.glob("*.yaml"))) - 1
+
+
+def test_a_bad_output_path_stops_the_batch_before_any_work(tmp_path: Path) -> None:
+    cases = str(EXAMPLES / "andrei.yaml")
+    r = run_cli(["batch", cases, "--output", str(tmp_path)])
+    assert r.code == 2 and "is a folder" in r.err and "evaluated" not in r.err
+    r = run_cli(["batch", cases, "--output", str(tmp_path / "missing" / "out.csv")])
+    assert r.code == 2 and "folder does not exist" in r.err and "evaluated" not in r.err
+    r = run_cli(["batch", str(tmp_path / "nothing.yaml"), "--output", str(tmp_path / "out.csv")])
+    assert r.code == 2 and (tmp_path / "out.csv").exists()  # a bad input still gives the rows of the others
+    assert parse_csv((tmp_path / "out.csv").read_text(encoding="utf-8")) == []
+    assert not list(tmp_path.glob(".*partial"))
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a folder the user cannot write")
+def test_an_unwritable_output_folder_is_an_input_error(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        r = run_cli(["batch", str(EXAMPLES / "andrei.yaml"), "--output", str(locked / "out.csv")])
+    finally:
+        locked.chmod(0o700)
+    assert r.code == 2 and "cannot be written" in r.err and "evaluated" not in r.err
+
+
+@pytest.mark.parametrize(("signum", "workers"), [(signal.SIGINT, "1"), (signal.SIGTERM, "2")])
+def test_an_interrupted_batch_leaves_no_output_file(tmp_path: Path, signum: int, workers: str) -> None:
+    """Ctrl-C or SIGTERM mid-batch: no file appears under the output name, and the partial file is removed."""
+    source = tmp_path / "many.jsonl"
+    line = '{"case_id": "c-%d", "person": {"citizenship": "RU", "sex": "male"}}\n'
+    source.write_text("".join(line % k for k in range(400_000)), encoding="utf-8")
+    target = tmp_path / "out.csv"
+    script = "import sys; from casefile.cli import main; sys.argv[0] = 'casefile'; main()"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, "batch", str(source), "--output", str(target), "--workers", workers],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # wait until rows are being written to the temporary file, then interrupt
+        deadline = 300.0
+        while deadline > 0 and proc.poll() is None:
+            partial = list(tmp_path.glob(".out.csv.*.partial"))
+            if partial and partial[0].exists() and partial[0].stat().st_size > 100_000:
+                break
+            time.sleep(0.05)
+            deadline -= 0.05
+        proc.send_signal(signum)
+        _out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if proc.returncode == 0:  # it finished before the signal arrived: then the file must be complete
+        assert len(parse_csv(target.read_text(encoding="utf-8"))) == 400_000 * 7
+        return
+    assert proc.returncode == 128 + signum, err
+    assert not target.exists()
+    assert not list(tmp_path.glob("*partial*")) and not list(tmp_path.glob(".*partial*"))
+    assert "batch interrupted" in err and f"nothing was written to {target}" in err
+    assert "Traceback" not in err

@@ -1,10 +1,13 @@
-"""``casefile batch``: many cases to CSV or JSON Lines, with a summary table of outcomes.
+"""``casefile batch``: many cases to CSV or JSON Lines, streamed, with a summary table of outcomes.
 
-The command reads case files, folders and JSON Lines files (see :mod:`casefile.batch`), reports each bad input
-with its file and line and goes on with the rest, evaluates every case in every selected jurisdiction (in worker
-processes when there are several cores), writes one row per case and jurisdiction, and prints a summary of the
-outcomes with the notice to stderr. Exit code 2 if any input was bad, else 1 if the engine failed on any case,
-else 0. Heavy imports stay inside the command so that ``casefile --help`` starts fast.
+The command reads case files, folders and JSON Lines files (see :mod:`casefile.batch`) and streams them: each case
+is read, evaluated (in worker processes when there are several cores) and written, one row per jurisdiction, before
+the rows of later cases are held anywhere, so memory does not grow with the batch. Each bad input is reported with
+its file and line and the rest go on. The summary of outcomes is counted on the way and printed with the notice to
+stderr. ``--output`` is checked before any work and written through a hidden temporary file beside it, renamed
+only when the batch is complete: an interrupted batch (Ctrl-C, SIGTERM) leaves no file under that name. Exit code
+2 if any input was bad, else 1 if the engine failed on any case, else 0; 130 on Ctrl-C, 143 on SIGTERM. Heavy
+imports stay inside the command so that ``casefile --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -18,9 +21,6 @@ import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-BATCH_FORMATS = ("csv", "jsonl")
-PROGRESS_THRESHOLD = 50  # show a progress bar (on a terminal) for batches larger than this
 
 
 def register(app: typer.Typer) -> None:
@@ -56,70 +56,121 @@ def batch(
     ] = None,
     redact: Annotated[
         bool,
-        typer.Option("--redact", help="Accepted for symmetry: batch output never holds names or free text anyway."),
+        typer.Option(
+            "--redact",
+            help="Replace each row's source (a file path often carries the person's name) by case-N, the input's "
+            "number. Rows never hold names or free text anyway.",
+        ),
     ] = False,
 ) -> None:
     """Evaluate many cases (files, folders, JSON Lines) to CSV or JSON Lines, with a summary table on stderr."""
+    import signal
+    from collections import Counter
+
     from casefile import DISCLAIMER
     from casefile.assessment import parse_jurisdictions
-    from casefile.batch import collect_inputs, evaluate_cases, render_summary, to_csv, to_jsonl
-    from casefile.cli import parse_date, write_output
+    from casefile.batch import FORMATS, PartialFile, csv_header, iter_inputs, render_summary, stream
+    from casefile.cli import parse_date
     from casefile.errors import InputError
 
-    del redact  # rows carry outcomes, rule ids, dates and sources only
-    if fmt not in BATCH_FORMATS:
-        raise InputError.single(None, f"expected one of {', '.join(BATCH_FORMATS)}, got {fmt!r}", field="--format")
+    if fmt not in FORMATS:
+        raise InputError.single(None, f"expected one of {', '.join(FORMATS)}, got {fmt!r}", field="--format")
     if workers is not None and workers < 1:
         raise InputError.single(None, f"expected a number of at least 1, got {workers}", field="--workers")
     day = parse_date(as_of, "--as-of")
     codes = parse_jurisdictions(jurisdiction)
-    if output is not None:
-        force = _may_write(output, force)
+    # the output is checked, and its temporary file created, before any case is read
+    sink = PartialFile(output, force=_may_write(output, force)) if output is not None else None
+    write = sink.write if sink is not None else sys.stdout.write
 
     err = _stderr_console()
-    cases, bad = collect_inputs(paths)
-    for _source, message in bad:
-        for line in message.splitlines():
-            typer.echo(f"error: {line}", err=True)
+    counts: dict[str, Counter[str]] = {code: Counter() for code in codes}
+    evaluated = bad = failed = 0
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    bar = _progress(err)
+    try:
+        if fmt == "csv":
+            write(csv_header())
+        task = bar.add_task("evaluating", total=None) if bar is not None else None
+        for done in stream(
+            iter_inputs(paths),
+            as_of=day,
+            codes=codes,
+            workers=(os.cpu_count() or 1) if workers is None else workers,
+            fmt=fmt,
+            redact=redact,
+        ):
+            if done.failure is not None:
+                if done.bad_input:
+                    bad += 1
+                else:
+                    failed += 1
+                for line in done.failure.splitlines():
+                    (bar.console.print if bar is not None else _echo_err)(f"error: {line}")
+            else:
+                evaluated += 1
+                write(done.output)
+                for code, outcome in done.outcomes:
+                    counts[code][outcome] += 1
+            if bar is not None and task is not None:
+                bar.advance(task)
+        if bar is not None:
+            bar.stop()
+        if sink is not None:
+            sink.commit()
+            typer.echo(f"wrote {output}", err=True)
+        else:
+            sys.stdout.flush()
+    except BaseException as exc:
+        if bar is not None:
+            bar.stop()
+        if sink is not None:
+            sink.discard()
+        if isinstance(exc, KeyboardInterrupt | _Terminated):
+            done_so_far = f"{_count(evaluated, 'case')} evaluated before it stopped"
+            where = f"nothing was written to {output}" if output is not None else "the output above is incomplete"
+            typer.echo(f"batch interrupted: {done_so_far}; {where}", err=True)
+            if isinstance(exc, _Terminated):
+                raise typer.Exit(128 + signal.SIGTERM) from None
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
-    if sys.stderr.isatty() and len(cases) > PROGRESS_THRESHOLD:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        with Progress(
-            TextColumn("evaluating"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("evaluating", total=len(cases))
-            result = evaluate_cases(
-                cases, as_of=day, jurisdictions=codes, workers=workers, progress=lambda n: bar.advance(task, n)
-            )
-    else:
-        result = evaluate_cases(cases, as_of=day, jurisdictions=codes, workers=workers)
-    for source, message in result.failures:
-        typer.echo(f"error: {source}: {message}", err=True)
-
-    text = to_csv(result.rows) if fmt == "csv" else to_jsonl(result.rows)
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        write_output(text, output, force)
-
-    render_summary(result.rows, codes, err)
-    failed = len(bad) + len(result.failures)
-    summary = f"{_count(result.evaluated, 'case')} evaluated, {_count(failed, 'input')} failed"
-    if result.failures:
-        summary += f" ({_count(len(bad), 'bad input')}, {_count(len(result.failures), 'engine failure')})"
+    render_summary(counts, codes, err)
+    summary = f"{_count(evaluated, 'case')} evaluated, {_count(bad + failed, 'input')} failed"
+    if failed:
+        summary += f" ({_count(bad, 'bad input')}, {_count(failed, 'engine failure')})"
     err.print(summary)
     err.print(DISCLAIMER)
     if bad:
         raise typer.Exit(2)
-    if result.failures:
+    if failed:
         raise typer.Exit(1)
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: stop the batch as Ctrl-C would (the output file is discarded), exit 143."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _echo_err(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _progress(err: Console):  # type: ignore[no-untyped-def]
+    """A live count of evaluated cases on a terminal (the total is not known while streaming); None elsewhere."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        SpinnerColumn(), TextColumn("{task.completed:,} inputs"), TimeElapsedColumn(), console=err, transient=True
+    )
+    bar.start()
+    return bar
 
 
 def _count(n: int, noun: str) -> str:
@@ -127,21 +178,13 @@ def _count(n: int, noun: str) -> str:
 
 
 def _may_write(output: Path, force: bool) -> bool:
-    """Before any work: refuse an existing --output (or ask on a terminal), as ``write_output`` does after it."""
+    """Before any work: may an existing --output be replaced? (asks on a terminal; checks are PartialFile's)."""
     from casefile.errors import InputError
 
-    if output.exists() and not force:
-        if output.is_dir():
-            raise InputError.single(str(output), "is a folder; expected a file to write")
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            if not typer.confirm(f"{output} exists. Overwrite it?", default=False):
-                raise InputError.single(str(output), "exists; nothing was written")
-            return True
-        raise InputError.single(str(output), "already exists; nothing was written", hint="use --force to replace it")
-    if output.is_dir():
-        raise InputError.single(str(output), "is a folder; expected a file to write")
-    if output.parent and not output.parent.exists():
-        raise InputError.single(str(output), "cannot be written: its folder does not exist")
+    if output.exists() and not output.is_dir() and not force and sys.stdin.isatty() and sys.stdout.isatty():
+        if not typer.confirm(f"{output} exists. Overwrite it?", default=False):
+            raise InputError.single(str(output), "exists; nothing was written")
+        return True
     return force
 
 

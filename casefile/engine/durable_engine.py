@@ -9,8 +9,10 @@ durable-rules 2.0.28 has sharp edges (see ``durable-rules-notes.md``); each is h
 4. ``delete_state`` can segfault in a session where no action ever fired: every stage has a sentinel rule that
    matches its stage fact and always fires.
 5. At most 1024 live sessions per ruleset: every session is deleted in ``finally``.
-6. Exceptions raised in actions are swallowed by the engine: every action is wrapped, errors are collected per
-   session and raised as :class:`EngineError` after the assertion returns (KeyboardInterrupt is re-raised).
+6. Exceptions raised in actions are swallowed by the engine: sessions drive the C core directly (start an action,
+   complete it and start the next), so no engine action runs Python code; recording a fired rule is wrapped,
+   errors are collected per session and raised as :class:`EngineError` (KeyboardInterrupt is re-raised). The
+   Python actions are still registered (the engine requires one per rule) and wrapped the same way.
 7. A fact that matches no rule raises ``MessageNotHandledException``: the sentinels make that impossible; if it
    happens anyway it is an engine error, never a silent empty answer.
 8. Identical facts in one session are deduplicated: each stage fact carries its stage name, so no two are equal;
@@ -27,11 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import durable_rules_engine as _core
 from durable import engine as _durable
 
 from casefile.conditions import All, AnyOf, Atom, Condition
@@ -114,6 +118,7 @@ class DurableMatcher:
             self.by_name[p.name] = p
         self.definition = definition
         host().register_rulesets({self.ruleset: {name: dict(rule) for name, rule in definition.items()}})
+        self.handle = host().get_ruleset(self.ruleset)._handle  # the C core's ruleset, driven by match()
 
     def _action(self, name: str | None) -> Any:
         def action(c: Any) -> None:
@@ -151,17 +156,43 @@ class _DurableSession:
         self.collector = collector
 
     def match(self, stage: str, values: Mapping[str, FactValue]) -> dict[str, dict[str, FactValue]]:
+        """Assert the stage fact and collect the rules that fire, driving the engine's C core directly.
+
+        This is what ``Host.assert_fact`` does (``Ruleset.assert_fact`` then ``do_actions``), without its Python
+        action loop: that loop builds a closure, parses the matched fact from JSON and writes the unchanged state
+        back as JSON for every action, which was most of the time per case. Every rule matches the one stage fact
+        asserted here, so the matched fact is the fact itself and only the rule's name is read from the engine's
+        answer. The loop is the engine's own protocol: start the first action, then complete each one and start
+        the next until none is left; an action interrupted half-way is abandoned, as the engine does.
+        """
         c = self.collector
         c.matched = {}
-        fact = encode(values, self.matcher.specs)
+        matcher = self.matcher
+        fact = encode(values, matcher.specs)
         fact["sid"] = self.sid
         fact["stage"] = stage
-        try:
-            host().assert_fact(self.matcher.ruleset, fact)
-        except _durable.MessageNotHandledException as exc:
-            raise EngineError(f"the engine did not handle the {stage} fact (no sentinel rule matched)") from exc
-        except _durable.MessageObservedException as exc:
-            raise EngineError(f"the engine treated the {stage} fact as a duplicate") from exc
+        handle = matcher.handle
+        result = _core.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+        if result[0] == 1:
+            raise EngineError(f"the engine did not handle the {stage} fact (no sentinel rule matched)")
+        if result[0] == 2:
+            raise EngineError(f"the engine treated the {stage} fact as a duplicate")
+        state = 0 if result[0] == 3 else result[1]
+        started = _core.start_action_for_state(handle, state)
+        if started:
+            answer: str | None = started[1]
+            try:
+                while answer:
+                    name = _action_name(answer)
+                    if name is not None:
+                        try:
+                            c.record(name, fact)
+                        except BaseException as exc:  # collected and raised below, as for any action
+                            c.errors.append(exc)
+                    answer = _core.complete_and_start_action(handle, state)
+            except BaseException:
+                _core.abandon_action(handle, state)
+                raise
         if c.errors:
             first = c.errors[0]
             c.errors.clear()
@@ -170,9 +201,16 @@ class _DurableSession:
             raise EngineError(f"an action raised inside the engine: {type(first).__name__}: {first}") from first
         out: dict[str, dict[str, FactValue]] = {}
         for name, message in c.matched.items():
-            pattern = self.matcher.by_name[name]
-            out[name] = decode(message, pattern.facts, self.matcher.specs)
+            pattern = matcher.by_name[name]
+            out[name] = decode(message, pattern.facts, matcher.specs)
         return out
+
+
+def _action_name(answer: str) -> str | None:
+    """The rule name in the engine's answer ``{"<rule>":{"m":{...}}}``; None for a stage's sentinel."""
+    # the engine writes its answers compactly; anything else is parsed in full
+    name = answer[2 : answer.index('"', 2)] if answer.startswith('{"') else next(iter(json.loads(answer)))
+    return None if name.startswith(SENTINEL) else name
 
 
 # ------------------------------------------------------------------------------------------------------------
