@@ -1,26 +1,29 @@
 """Speed and memory figures for casefile on this machine. Prints; asserts nothing (tests never time anything).
 
-    ./run bench                 # or: .venv/bin/python benchmarks/run.py [--cases 3000] [--repeat 7]
+    ./run bench                       # 100,000 generated cases for the batch figures (a few minutes)
+    ./run bench --cases 10000         # a quicker run
+    .venv/bin/python benchmarks/run.py [--cases N] [--repeat R] [--skip-batch] [--skip-cold]
 
-Measures, each in fresh processes as a user would meet them:
-  * the import time of the stack the CLI loads, beside a bare interpreter start;
-  * the cold wall time of `casefile compare examples/andrei.yaml` (target: <= 0.5 s);
-  * the full `evaluate` of Andrei with unknowns and counterfactuals for all seven jurisdictions, in process;
-  * `casefile batch` over a few thousand generated cases, all seven jurisdictions, both cores, through
-    durable-rules and through the reference evaluator in the same run (target: >= 1,000 cases/s with
-    durable-rules);
-  * peak memory (maximum resident set size) of those processes.
+Measures, each in fresh processes as a user would meet them, *paired*: the machine is shared and noisy, so every
+round runs the import floor and each command back to back, and ratios are taken within a round.
+  * cold commands: `compare`, `evaluate`, `timeline`, `whatif` on Andrei, each divided by the import floor
+    (`python -c "import pydantic, typer, rich, yaml, jinja2, durable.engine"`), median over the rounds
+    (target <= 1.3);
+  * `casefile batch` over N generated cases (all 7 jurisdictions, JSON Lines out), through durable-rules and
+    through the reference evaluator, on 1 and 2 workers, in cases/s (targets on 2 workers: >= 3,000 with
+    durable-rules, >= 6,000 with the reference evaluator), with the CPU time of the whole process tree;
+  * peak memory (maximum resident set size) of each batch, its workers included (target <= 150 MB).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -31,24 +34,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CASEFILE = str(BIN / "casefile")
+COLD = {
+    "compare": ["compare", "examples/andrei.yaml"],
+    "evaluate": ["evaluate", "examples/andrei.yaml"],
+    "timeline": ["timeline", "examples/andrei.yaml"],
+    "whatif": ["whatif", "examples/andrei.yaml", "--set", "military.draft_notice_received=true"],
+}
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if done.returncode not in (0, 2):
-        raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return elapsed
+class Run:
+    """One finished child process: wall time, CPU time and peak RSS of it and its waited-for descendants."""
 
-
-def peak_rss_mb() -> float:
-    """Largest resident set of any child process so far (Linux reports kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
-def summary(samples: list[float]) -> str:
-    return f"min {min(samples) * 1000:6.0f} ms   median {statistics.median(samples) * 1000:6.0f} ms"
+    def __init__(self, cmd: list[str], env: dict[str, str] | None = None) -> None:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        self.wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 2):
+            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode()[-2000:]}")
+        self.cpu = usage.ru_utime + usage.ru_stime
+        self.peak_mb = usage.ru_maxrss / 1024  # Linux: kilobytes; the largest of the process and its children
 
 
 def generated_cases(n: int, seed: int = 20220921) -> list[dict]:
@@ -91,77 +105,103 @@ def generated_cases(n: int, seed: int = 20220921) -> list[dict]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", type=int, default=3000, help="generated cases for the batch figures")
-    parser.add_argument("--repeat", type=int, default=7, help="repetitions of each cold-start measurement")
-    args = parser.parse_args()
-
-    from casefile.engine import durable_available
-
-    durable = durable_available()
-    print(
-        f"casefile benchmarks — {dt.date.today()} — Python {platform.python_version()} on {platform.machine()}, "
-        f"{os.cpu_count()} cores; durable-rules {'available' if durable else 'NOT available'}"
-    )
-    print()
-
+def cold(repeat: int, durable: bool) -> None:
     py = sys.executable
-    bare = [timed([py, "-c", "pass"]) for _ in range(args.repeat)]
-    stack_mods = "pydantic, typer, rich, yaml" + (", durable.engine" if durable else "")
-    stack = [timed([py, "-c", f"import {stack_mods}"]) for _ in range(args.repeat)]
-    ours = [timed([py, "-c", "import casefile.cli"]) for _ in range(args.repeat)]
-    print("Start-up (wall time of a fresh process)")
-    print(f"  {'python -c pass':<50}{summary(bare)}")
-    print(f"  {'import ' + stack_mods:<50}{summary(stack)}")
-    print(f"  {'import casefile.cli':<50}{summary(ours)}")
-    compare = [timed([CASEFILE, "compare", "examples/andrei.yaml"]) for _ in range(args.repeat)]
-    print(f"  {'casefile compare examples/andrei.yaml':<50}{summary(compare)}   (target <= 500 ms)")
+    stack = "pydantic, typer, rich, yaml, jinja2" + (", durable.engine" if durable else "")
+    floor_cmd = [py, "-c", f"import {stack}"]
+    bare: list[float] = []
+    floor: list[float] = []
+    times: dict[str, list[float]] = {name: [] for name in COLD}
+    ratios: dict[str, list[float]] = {name: [] for name in COLD}
+    for _ in [None, *range(repeat)]:  # a first, unrecorded round warms the file cache
+        bare_run = Run([py, "-c", "pass"]).wall
+        base = Run(floor_cmd).wall
+        runs = {name: Run([CASEFILE, *args]).wall for name, args in COLD.items()}
+        base = (base + Run(floor_cmd).wall) / 2  # the floor before and after the commands of this round
+        if _ is None:
+            continue
+        bare.append(bare_run)
+        floor.append(base)
+        for name, wall in runs.items():
+            times[name].append(wall)
+            ratios[name].append(wall / base)
+    print(f"Cold commands on Andrei ({repeat} paired rounds; median wall time, median ratio to the floor)")
+    print(f"  {'python -c pass':<44}{statistics.median(bare) * 1000:6.0f} ms")
+    print(f"  {'import floor (' + stack + ')':<44}{statistics.median(floor) * 1000:6.0f} ms   1.00")
+    for name in COLD:
+        ratio = statistics.median(ratios[name])
+        print(
+            f"  {'casefile ' + name:<44}{statistics.median(times[name]) * 1000:6.0f} ms   {ratio:4.2f}"
+            f"   (target <= 1.30)"
+        )
     print()
 
-    from casefile.assessment import assess
-    from casefile.case import load_case
-    from casefile.rulebook import default_rulebook
 
-    book = default_rulebook()
-    andrei = load_case(ROOT / "examples" / "andrei.yaml")
-    assess(andrei, rulebook=book)  # warm: rulebook loaded and compiled once per process
-    runs = []
-    for _ in range(args.repeat):
-        start = time.perf_counter()
-        assess(andrei, rulebook=book)
-        runs.append(time.perf_counter() - start)
-    print("In process (rulebook loaded and compiled once)")
-    print(f"  evaluate Andrei with unknowns, why-not and counterfactuals, 7 jurisdictions   {summary(runs)}")
-    print()
+def write_cases(n: int, path: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for c in generated_cases(n):
+            handle.write(json.dumps(c) + "\n")
 
-    cases = generated_cases(args.cases)
+
+def batch(n: int, durable: bool) -> None:
+    engines = ["durable", "reference"] if durable else ["reference"]
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "cases.jsonl"
-        source.write_text("".join(json.dumps(c) + "\n" for c in cases))
-        print(f"Batch: {len(cases):,} generated cases x 7 jurisdictions (casefile batch, whole command)")
-        engines = ["durable", "reference"] if durable else ["reference"]
+        # generated in a child process: this process stays small, so that no measured child inherits its peak
+        # memory (Linux carries the peak resident set of a process over exec)
+        subprocess.run([sys.executable, __file__, "--write-cases", str(n), str(source)], check=True)
+        print(f"Batch: {n:,} generated cases x 7 jurisdictions, JSON Lines out (casefile batch, whole command)")
+        outputs: dict[str, str] = {}
         for engine in engines:
             for workers in (1, 2):
-                out = Path(tmp) / f"out-{engine}-{workers}.csv"
-                wall = timed(
-                    [CASEFILE, "batch", str(source), "--workers", str(workers), "--output", str(out), "--force"],
-                    env={"CASEFILE_ENGINE": engine},
-                )
-                rows = sum(1 for _ in out.open()) - 1
-                assert rows == len(cases) * 7, (rows, len(cases))
+                out = Path(tmp) / f"out-{engine}-{workers}.jsonl"
+                cmd = [CASEFILE, "batch", str(source), "-f", "jsonl", "-w", str(workers), "-o", str(out), "--force"]
+                run = Run(cmd, env={"CASEFILE_ENGINE": engine})
+                digest = hashlib.sha256()
+                rows = 0
+                with out.open("rb") as handle:  # line by line: this process must stay small (see above)
+                    for line in handle:
+                        rows += 1
+                        digest.update(line)
+                assert rows == n * 7, (rows, n)
+                outputs[f"{engine} {workers}"] = digest.hexdigest()
+                out.unlink()
+                target = 3000 if engine == "durable" else 6000
                 label = "durable-rules" if engine == "durable" else "reference"
                 print(
-                    f"  {label:<14} {workers} worker{'s' if workers > 1 else ' '}  {wall:6.2f} s  "
-                    f"{len(cases) / wall:7,.0f} cases/s"
-                    + (
-                        "   (target >= 1,000 with durable-rules, 2 workers)"
-                        if engine == "durable" and workers == 2
-                        else ""
-                    )
+                    f"  {label:<14} {workers} worker{'s' if workers > 1 else ' '}  {run.wall:6.2f} s  "
+                    f"{n / run.wall:7,.0f} cases/s   cpu {run.cpu:6.2f} s   peak {run.peak_mb:4.0f} MB"
+                    + (f"   (targets: >= {target:,}/s, <= 150 MB)" if workers == 2 else "")
                 )
+        same = len(set(outputs.values())) == 1
+        print(f"  outputs identical across engines and worker counts: {'yes' if same else 'NO'}")
     print()
-    print(f"Peak memory of any process above: {peak_rss_mb():.0f} MB (maximum resident set size)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=100_000, help="generated cases for the batch figures")
+    parser.add_argument("--repeat", type=int, default=9, help="paired rounds of the cold-command measurement")
+    parser.add_argument("--skip-cold", action="store_true", help="leave out the cold commands")
+    parser.add_argument("--skip-batch", action="store_true", help="leave out the batch figures")
+    parser.add_argument("--write-cases", nargs=2, metavar=("N", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.write_cases:
+        write_cases(int(args.write_cases[0]), Path(args.write_cases[1]))
+        return
+
+    check = "from casefile.engine import durable_available as d; print(d())"
+    durable = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True).stdout.strip() == "True"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"casefile benchmarks — {dt.date.today()} — Python {platform.python_version()} on {platform.machine()}, "
+        f"{os.cpu_count()} cores (load {load:.1f}); durable-rules {'available' if durable else 'NOT available'}"
+    )
+    print()
+    if not args.skip_cold:
+        cold(args.repeat, durable)
+    if not args.skip_batch:
+        batch(args.cases, durable)
 
 
 if __name__ == "__main__":

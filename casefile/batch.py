@@ -263,6 +263,56 @@ def _plain_json(text: str) -> dict[str, Any] | None:
 # ------------------------------------------------------------------------------------------------- evaluation
 
 
+_DECISIONS: dict[tuple[Any, ...], tuple[Any, str]] = {}  # (rulebook, code, fired per stage) -> (Decision, JSON)
+_DECISIONS_MAX = 50_000
+
+
+def _decision(trace: Any, book: Any, code: str) -> tuple[Any, str]:
+    """``decide(trace, book, code)`` and its JSON Lines fields, remembered: both depend only on the rules that fired
+    for `code`.
+
+    Batches repeat the same few combinations of fired rules many thousand times, and precedence is the costliest
+    step after the engine itself.
+    """
+    from casefile.assessment import decide
+
+    by_stage = trace.by_stage(book)
+    key = (
+        book.fingerprint,
+        code,
+        *(tuple(r.id for r in by_stage.get((stage, code), ())) for stage in ("access", "practice", "standard")),
+    )
+    found = _DECISIONS.get(key)
+    if found is None:
+        d = decide(trace, book, code)
+        fields = {
+            "code": code,
+            "outcome": d.outcome,
+            "access": d.access,
+            "practice": d.practice,
+            "standard": d.standard,
+            "tension": d.tension,
+            "deciding_rules": [*d.access_rules, *d.practice_rules, *d.standard_rules],
+        }
+        found = (d, json.dumps(fields, ensure_ascii=False)[1:-1])
+        if len(_DECISIONS) >= _DECISIONS_MAX:
+            _DECISIONS.clear()
+        _DECISIONS[key] = found
+    return found
+
+
+def _evaluate(case: CaseFile, as_of: dt.date | None, codes: Sequence[str]) -> tuple[dt.date, list[tuple[Any, str]]]:
+    """The as-of date of one case and, per code, its decision and JSON Lines fields (outcomes only, no checklists)."""
+    from casefile import facts as _facts
+    from casefile.engine import matcher, run
+    from casefile.rulebook import default_rulebook
+
+    book = default_rulebook()
+    day = as_of or case.default_as_of()
+    trace = run(matcher(book, checklists=False), book, _facts.facts_of(case, day))
+    return day, [_decision(trace, book, code) for code in codes]
+
+
 def rows_for(source: str, case: CaseFile, as_of: dt.date | None, codes: Sequence[str]) -> list[Row]:
     """The batch rows of one case: one per jurisdiction, outcomes and deciding rule ids only.
 
@@ -270,35 +320,39 @@ def rows_for(source: str, case: CaseFile, as_of: dt.date | None, codes: Sequence
     takes the decisions directly (the same ``decide`` that ``assess`` uses), skipping the full report model.
     `application_country` holds the code of the country where the person applied (None when unknown).
     """
-    from casefile import facts as _facts
-    from casefile.assessment import decide
-    from casefile.engine import matcher, run
-    from casefile.rulebook import default_rulebook
-
-    book = default_rulebook()
-    day = as_of or case.default_as_of()
-    trace = run(matcher(book, checklists=False), book, _facts.facts_of(case, day))
+    day, decisions = _evaluate(case, as_of, codes)
     applied = case.journey.application_country.value if case.journey.application_country else None
-    case_id, iso = case.case_id, day.isoformat()
-    rows = []
-    for code in codes:
-        d = decide(trace, book, code)
-        rows.append(
-            {
-                "source": source,
-                "case_id": case_id,
-                "as_of": iso,
-                "code": code,
-                "outcome": d.outcome,
-                "access": d.access,
-                "practice": d.practice,
-                "standard": d.standard,
-                "tension": d.tension,
-                "deciding_rules": [*d.access_rules, *d.practice_rules, *d.standard_rules],
-                "application_country": applied,
-            }
-        )
-    return rows
+    return [
+        {
+            "source": source,
+            "case_id": case.case_id,
+            "as_of": day.isoformat(),
+            "code": code,
+            "outcome": d.outcome,
+            "access": d.access,
+            "practice": d.practice,
+            "standard": d.standard,
+            "tension": d.tension,
+            "deciding_rules": [*d.access_rules, *d.practice_rules, *d.standard_rules],
+            "application_country": applied,
+        }
+        for code, (d, _json) in zip(codes, decisions, strict=True)
+    ]
+
+
+_NOTICE_JSON = json.dumps(DISCLAIMER, ensure_ascii=False)
+
+
+def _jsonl_for(source: str, case: CaseFile, as_of: dt.date | None, codes: Sequence[str]) -> tuple[str, list[str]]:
+    """The JSON Lines of one case (as :func:`jsonl_rows` writes them, pieced from remembered parts), and outcomes."""
+    day, decisions = _evaluate(case, as_of, codes)
+    applied = case.journey.application_country.value if case.journey.application_country else None
+    head = (
+        "{"
+        + json.dumps({"source": source, "case_id": case.case_id, "as_of": day.isoformat()}, ensure_ascii=False)[1:-1]
+    )
+    tail = f', "application_country": {json.dumps(applied)}, "disclaimer": {_NOTICE_JSON}}}\n'
+    return "".join(f"{head}, {fields}{tail}" for _d, fields in decisions), [d.outcome for d, _ in decisions]
 
 
 def evaluate_item(item: Item, label: str, as_of: dt.date | None, codes: Sequence[str], fmt: str = "rows") -> Done:
@@ -316,6 +370,9 @@ def evaluate_item(item: Item, label: str, as_of: dt.date | None, codes: Sequence
     except Exception as exc:  # e.g. a loader that gives up in an unforeseen way: one bad input, not a lost batch
         return Done(item.source, None, (), f"{item.source}: cannot be read ({type(exc).__name__}: {exc})", True)
     try:
+        if fmt == "jsonl":
+            text, outcomes = _jsonl_for(label, case, as_of, codes)
+            return Done(item.source, text, tuple(zip(codes, outcomes, strict=True)))
         rows = rows_for(label, case, as_of, codes)
     except (EngineError, RulebookError) as exc:
         return Done(item.source, None, (), f"{item.source}: {type(exc).__name__}: {exc}")
@@ -326,8 +383,6 @@ def evaluate_item(item: Item, label: str, as_of: dt.date | None, codes: Sequence
     outcomes = tuple((r["code"], r["outcome"]) for r in rows)
     if fmt == "csv":
         return Done(item.source, csv_rows(rows), outcomes)
-    if fmt == "jsonl":
-        return Done(item.source, jsonl_rows(rows), outcomes)
     return Done(item.source, rows, outcomes)
 
 

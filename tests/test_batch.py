@@ -439,3 +439,13 @@ def test_an_interrupted_batch_leaves_no_output_file(tmp_path: Path, signum: int,
     assert not list(tmp_path.glob("*partial*")) and not list(tmp_path.glob(".*partial*"))
     assert "batch interrupted" in err and f"nothing was written to {target}" in err
     assert "Traceback" not in err
+
+
+def test_json_lines_are_written_as_json_dumps_writes_the_rows() -> None:
+    """The JSON Lines writer pieces lines together from remembered parts; they must be the rows, exactly."""
+    from casefile.batch import Item, jsonl_rows, stream
+
+    items = [Item(f'in "{k}", ü', "file", str(p)) for k, p in enumerate(sorted(EXAMPLES.glob("*.yaml")))]
+    fast = [d.output for d in stream(items, codes=CODES, fmt="jsonl", redact=False)]
+    rows = [jsonl_rows(d.output) for d in stream(items, codes=CODES, fmt="rows", redact=False)]
+    assert fast == rows
