@@ -39,7 +39,12 @@ from casefile.rulebook import ACCESS_FAVOURABILITY, BARRED, FAVOURABILITY, Rule,
 
 # Facts that stand for others when filled in: the birth date is represented by the age.
 NOT_FILLED = {"person.birth_date"}
-COMPUTED_FROM = {"dates.access_date": "journey.entry_date", "person.age": "person.age"}
+COMPUTED_FROM: dict[str, tuple[str, ...]] = {
+    "dates.access_date": ("journey.entry_date", "journey.application_date", "journey.application_place"),
+    "dates.claim_date": ("journey.application_date",),
+    "journey.already_on_territory": ("journey.application_place", "journey.entry_date", "journey.application_date"),
+    "person.age": ("person.age",),
+}
 MAX_PAIR_RUNS = 4000
 MAX_CHANGES = 8
 
@@ -99,11 +104,11 @@ class Explorer:
         cache[assignment] = result
         return result
 
-    def verify(self, assignment: Assignment, code: str, expected: str) -> None:
+    def verify(self, assignment: Assignment, code: str, expected: str, part: str = "outcome") -> None:
         if self.primary.name == self.search.name:
             return
         checked = self.outcomes(assignment, self.primary)
-        got = checked[code].outcome if checked else None
+        got = getattr(checked[code], part) if checked else None
         if got != expected:
             raise EngineError(
                 f"the engines disagree for {code} after setting {dict(assignment)}: reference {expected}, "
@@ -148,7 +153,8 @@ class Explorer:
         return out
 
     # -- the three questions -------------------------------------------------------------------------------
-    def unknowns(self, code: str, now: str) -> list[Unknown]:
+    def unknowns(self, code: str, now: str, part: str = "outcome") -> list[Unknown]:
+        """Unknown facts that change `part` of `code`'s decision ("outcome", or "responsibility" for Dublin)."""
         out: list[Unknown] = []
         for path in self.unknown_inputs():
             spec = CASE_FACTS[path]
@@ -160,13 +166,13 @@ class Explorer:
                 if decisions is None:
                     continue
                 key = _key(value)
-                results[key] = decisions[code].outcome
+                results[key] = getattr(decisions[code], part)
                 witnesses[key] = assignment
             if not results or set(results.values()) == {now}:
                 continue
             for key, outcome in results.items():
                 if outcome != now:
-                    self.verify(witnesses[key], code, outcome)
+                    self.verify(witnesses[key], code, outcome, part)
             out.append(
                 Unknown(
                     fact=path,
@@ -250,7 +256,7 @@ class Explorer:
 def _inputs_of(fact: str, book: Rulebook, seen: frozenset[str] = frozenset()) -> set[str]:
     """The case-file facts behind a fact (itself, its source for computed facts, the inputs of derived facts)."""
     if fact in COMPUTED_FROM:
-        return {COMPUTED_FROM[fact]}
+        return set(COMPUTED_FROM[fact])
     if fact.startswith("derived.") and fact not in seen:
         out: set[str] = set()
         for rule in book.rules.values():
@@ -265,6 +271,8 @@ def add_explanations(assessment: Assessment, case: CaseFile, book: Rulebook, pri
     explorer = Explorer(case, book, assessment.as_of, primary)
     for j in assessment.jurisdictions:
         j.unknowns = explorer.unknowns(j.code, j.outcome)
+        if j.responsibility is not None:
+            j.responsibility_unknowns = explorer.unknowns(j.code, j.responsibility.outcome, part="responsibility")
         j.why_not = why_not(book, trace, j.code, j.outcome, j.access.outcome)
         j.what_would_change = explorer.changes(j.code, j.outcome)
 
@@ -380,7 +388,7 @@ def relevant_inputs(book: Rulebook) -> list[str]:
     inputs: set[str] = set()
     for path in read:
         if path in COMPUTED_FROM:
-            inputs.add(COMPUTED_FROM[path])
+            inputs.update(COMPUTED_FROM[path])
         elif path in CASE_FACTS and not CASE_FACTS[path].computed:
             inputs.add(path)
     # derived facts: their producers' inputs are already in `read`, since derive rules are rules
@@ -423,9 +431,12 @@ def fact_values(
     if spec.kind == "enum":
         return list(spec.values)
     if spec.kind == "text":
-        return ["RU", "XX"] if path == "person.citizenship" else []
+        if path == "person.citizenship":
+            return ["RU", "XX"]
+        tested = sorted(str(v) for v in thresholds.get(path, set()))
+        return tested or ["XX"]
     if spec.kind == "list":
-        used = sorted(thresholds.get(path, set()))
+        used = sorted(str(v) for v in thresholds.get(path, set()))
         if len(used) <= 4:
             return [tuple(c) for k in range(len(used) + 1) for c in itertools.combinations(used, k)]
         return [(), *((v,) for v in used), tuple(used)]
@@ -433,8 +444,8 @@ def fact_values(
         return sorted(v for v in _representatives(boundaries.get(path, set()), 1) if 0 <= v <= 120)
     if spec.kind == "date":
         points = set(boundaries.get(path, set()))
-        for derived_path, source in COMPUTED_FROM.items():
-            if source == path:
+        for derived_path, sources in COMPUTED_FROM.items():
+            if path in sources:
                 points |= boundaries.get(derived_path, set())
         values = _representatives(points, dt.timedelta(days=1))
         for day in extra_dates:
