@@ -494,7 +494,9 @@ def _in_pool(
     except BrokenProcessPool as exc:
         raise EngineError(f"a worker process stopped unexpectedly ({exc}); try --workers 1") from None
     finally:
-        executor.shutdown(wait=finished, cancel_futures=True)
+        # after an interruption too: queued chunks are cancelled, and the workers finish the chunk they hold
+        # (a few milliseconds) and exit, so none is left behind however this process then ends
+        executor.shutdown(wait=True, cancel_futures=not finished)
 
 
 @dataclass

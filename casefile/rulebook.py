@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from casefile.cache import load_file_cached
 from casefile.case import Jurisdiction
 from casefile.conditions import (
     TRUE,
@@ -34,7 +35,7 @@ from casefile.conditions import (
     facts_in,
     parse_condition,
 )
-from casefile.documents import LineMap, load_file
+from casefile.documents import LineMap
 from casefile.errors import InputError, Problem, did_you_mean
 from casefile.facts import CASE_FACTS, FactSpec
 from casefile.logic import overlap, satisfiable
@@ -326,7 +327,7 @@ class _Loader:
         parsed: list[tuple[Path, RuleFileSpec, LineMap]] = []
         digest = hashlib.sha256()
         for path in files:
-            doc = load_file(path, max_bytes=2_000_000, what="rule file")
+            doc = load_file_cached(path, max_bytes=2_000_000, what="rule file")
             digest.update(path.name.encode() + path.read_bytes())
             self.lines[str(path)] = doc.lines
             if not isinstance(doc.data, dict):

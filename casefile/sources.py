@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from casefile.documents import load_file
+from casefile.cache import load_file_cached
+from casefile.documents import MAX_BYTES
 from casefile.errors import InputError, Problem, did_you_mean
 
 #: ``seed:<3 digits>#<passage>`` or ``legal:<fact id>``; fact ids are a one- or two-letter prefix, optionally a country
@@ -162,7 +163,7 @@ def load_sources(folder: Path) -> SourceRegistry:
     web: dict[str, tuple[str, ...]] = {}
     facts_run_to = ""
     for path in sorted(folder.glob("*.yaml")):
-        doc = load_file(path, what="source record")
+        doc = load_file_cached(path, max_bytes=MAX_BYTES, what="source record")
         data = doc.data
         if not isinstance(data, dict):
             problems.append(Problem(str(path), 1, None, "expected a mapping"))

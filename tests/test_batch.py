@@ -409,7 +409,7 @@ def test_an_interrupted_batch_leaves_no_output_file(tmp_path: Path, signum: int,
     line = '{"case_id": "c-%d", "person": {"citizenship": "RU", "sex": "male"}}\n'
     source.write_text("".join(line % k for k in range(400_000)), encoding="utf-8")
     target = tmp_path / "out.csv"
-    script = "import sys; from casefile.cli import main; sys.argv[0] = 'casefile'; main()"
+    script = "import sys; from casefile.cli import console_main; sys.argv[0] = 'casefile'; console_main()"
     proc = subprocess.Popen(
         [sys.executable, "-c", script, "batch", str(source), "--output", str(target), "--workers", workers],
         stdout=subprocess.PIPE,

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import sys
-from importlib import metadata
 
 import typer
 
 
 def _version(package: str) -> str:
+    from importlib import metadata  # here, not at the top: every command imports this module to register it
+
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
