@@ -7,10 +7,13 @@ from the SHA-256 of the file's text, the casefile version, this cache's format a
 (``documents.py``): any change to a rule file, or to how files are read, misses the cache, so it never serves stale
 data. Only rule and source files are cached, never a case file.
 
-A cache file is data, never code: JSON cannot run anything when read, and what is read is checked to have exactly
-the shapes the parser produces (mappings with text keys, lists, text, numbers, booleans, null, dates) before it is
-used. A missing, unreadable, corrupt, truncated or altered cache file is ignored and the YAML is parsed instead
-(and the cache rewritten). Either way the data then goes through the same validation as data read from the YAML.
+A cache file is data, never code: JSON cannot run anything when read, and what is read is checked to name the
+SHA-256 of the text it was made from and to have exactly the shapes the parser produces (mappings with text keys,
+lists, text, numbers, booleans, null, dates) before it is used. A missing, unreadable, corrupt, truncated,
+misplaced or malformed cache file is ignored and the YAML is parsed instead (and the cache rewritten). Either way
+the data then goes through the same validation as data read from the YAML. Without a secret no check can tell a
+deliberately forged entry from a true one: the folder is created private to the user (0700), and is exactly as
+trusted as the user's other files (anyone who can write it could edit the installed rule files as well).
 
 ``CASEFILE_CACHE=off`` turns the cache off; the folder is ``$CASEFILE_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/casefile``, else ``~/.cache/casefile``. A folder that cannot be created or written just means
@@ -71,35 +74,38 @@ def load_file_cached(path: Path, *, max_bytes: int, what: str) -> Document:
     where = folder()
     if where is None:
         return load_text(text, str(path), as_json=as_json)
-    key = hashlib.sha256((_parser_salt() + ("json\n" if as_json else "yaml\n") + text).encode("utf-8")).hexdigest()
+    source = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = hashlib.sha256(f"{_parser_salt()}{'json' if as_json else 'yaml'}\n{source}".encode()).hexdigest()
     entry = where / f"{key}.json"
-    doc = _read(entry, str(path))
+    doc = _read(entry, str(path), source)
     if doc is None:
         doc = load_text(text, str(path), as_json=as_json)
-        _write(where, entry, doc)
+        _write(where, entry, doc, source)
     return doc
 
 
-def _read(entry: Path, name: str) -> Document | None:
+def _read(entry: Path, name: str, source: str) -> Document | None:
     try:
         raw = json.loads(entry.read_bytes())
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             return None
         data = _decode(raw["data"], 0)
-        # lines only locate messages; a path that is not a list of keys fails in tuple() or hashing
+        if raw.get("source") != source:  # an entry written for another text
+            return None
         lines = {tuple(path): line for path, line in raw["lines"] if type(path) is list}
-        if not all(type(line) is int for line in lines.values()):
+        if {type(line) for line in lines.values()} - {int} or {type(p) for path in lines for p in path} - {str, int}:
             return None
     except (OSError, ValueError, KeyError, TypeError, RecursionError, _Uncacheable):
         return None
     return Document(data, LineMap(lines), name)
 
 
-def _write(where: Path, entry: Path, doc: Document) -> None:
+def _write(where: Path, entry: Path, doc: Document, source: str) -> None:
     try:
         body = json.dumps(
             {
                 "format": FORMAT,
+                "source": source,
                 "data": _encode(doc.data, 0),
                 "lines": [[list(path), line] for path, line in doc.lines.lines.items()],
             },

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ EXAMPLES = ROOT / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 os.environ.setdefault("COLUMNS", "100")
+# the tests' parsed-rule cache lives in a fresh folder, never in the user's cache
+os.environ.setdefault("CASEFILE_CACHE_DIR", tempfile.mkdtemp(prefix="casefile-test-cache-"))
 
 
 @pytest.fixture(scope="session")
