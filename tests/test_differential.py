@@ -39,6 +39,7 @@ def compare(book, case: CaseFile, as_of: dt.date) -> None:
         assert decide(a, book, code) == decide(b, book, code)
 
 
+@pytest.mark.slow
 @settings(max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=cases(), as_of=as_of_dates)
 def test_durable_rules_and_the_reference_evaluator_agree(book, case: CaseFile, as_of: dt.date) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +35,7 @@ def test_no_valid_case_crashes_and_every_outcome_is_well_formed(book, case: Case
         assert result.disclaimer
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=cases(), as_of=as_of_dates)
 def test_thousands_of_cases_in_one_process_leave_no_state_behind(book, case: CaseFile, as_of: dt.date) -> None:
@@ -45,6 +47,7 @@ def test_thousands_of_cases_in_one_process_leave_no_state_behind(book, case: Cas
     assert first.criteria == again.criteria
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(batch=st.lists(st.tuples(cases(), as_of_dates), min_size=2, max_size=6))
 def test_results_do_not_depend_on_order_or_on_cases_evaluated_before(book, batch) -> None:
@@ -71,6 +74,7 @@ def test_no_rule_tests_for_unknown_itself(book) -> None:
         assert all(a.op != "unknown" for a in atoms(rule.effective)), rule.id
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(case=cases(), as_of=as_of_dates, data=st.data())
 def test_unknown_is_never_treated_as_false(book, case: CaseFile, as_of: dt.date, data) -> None:
@@ -107,6 +111,7 @@ def test_unknown_is_never_treated_as_false(book, case: CaseFile, as_of: dt.date,
             assert after.criteria[cid] == status
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(case=cases(), as_of=as_of_dates)
 def test_precedence_is_never_ambiguous(book, case: CaseFile, as_of: dt.date) -> None:
@@ -117,6 +122,7 @@ def test_precedence_is_never_ambiguous(book, case: CaseFile, as_of: dt.date) -> 
             assert len({book.rules[r].outcome for r in rules}) == 1
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(case=cases(), as_of=as_of_dates, place=st.sampled_from(["border", "territory"]))
 def test_a_claim_at_the_border_or_on_the_territory_always_reaches_a_procedure_in_the_standard_lens(
