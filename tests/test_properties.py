@@ -145,6 +145,7 @@ def test_a_claim_at_the_border_or_on_the_territory_always_reaches_a_procedure_in
             assert j.tension and "access" in j.tension_in, f"{j.code}: a barred claim must show its tension"
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(case=cases(), as_of=as_of_dates)
 def test_a_political_prosecution_is_never_refused_in_practice(book, case: CaseFile, as_of: dt.date) -> None:
@@ -161,6 +162,7 @@ def test_a_political_prosecution_is_never_refused_in_practice(book, case: CaseFi
             assert j.practice.if_reached != "refusal_likely", f"{j.code}: {j.practice.rules}"
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(case=cases(), as_of=as_of_dates)
 def test_receiving_a_call_up_never_makes_the_practice_outcome_worse(book, case: CaseFile, as_of: dt.date) -> None:
@@ -190,6 +192,7 @@ def test_receiving_a_call_up_never_makes_the_practice_outcome_worse(book, case: 
         assert FAVOURABILITY[pa] >= FAVOURABILITY[pb], f"{ja.code}: {pa} ({ja.practice.rules}) < {pb}"
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(case=cases(), as_of=as_of_dates)
 def test_only_an_indication_of_personal_involvement_leads_to_an_exclusion_review(
