@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CASEFILE = str(BIN / "casefile")
+COUNTRIES = ("DE", "EE", "FI", "GE", "KZ", "TR", "RS")
 COLD = {
     "compare": ["compare", "examples/andrei.yaml"],
     "evaluate": ["evaluate", "examples/andrei.yaml"],
@@ -85,16 +86,16 @@ def generated_cases(n: int, seed: int = 20220921) -> list[dict]:
                 value: object = rng.random() < 0.5
             elif spec.kind == "enum":
                 value = rng.choice(spec.values)
-            elif spec.kind == "list":
-                value = rng.sample(spec.values, k=rng.randint(0, 2))
+            elif spec.kind == "list":  # a list of codes (no fixed values) draws from a few countries
+                value = rng.sample(spec.values or COUNTRIES, k=rng.randint(0, 2))
             elif spec.kind == "int":
                 value = rng.randint(18, 60)
             elif spec.kind == "date":
                 value = (day0 + dt.timedelta(days=rng.randint(0, 1400))).isoformat()
                 if name == "birth_date":
                     value = (dt.date(1965, 1, 1) + dt.timedelta(days=rng.randint(0, 14000))).isoformat()
-            else:
-                value = "RU"
+            else:  # citizenship, the visa's issuer
+                value = "RU" if name == "citizenship" else rng.choice(COUNTRIES)
             data.setdefault(group, {})[name] = value
         data.get("person", {}).pop("age", None)
         try:
