@@ -86,7 +86,10 @@ def batch(
     err = _stderr_console()
     counts: dict[str, Counter[str]] = {code: Counter() for code in codes}
     evaluated = bad = failed = 0
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (a host application): SIGTERM stays the host's business
+        previous = None
     bar = _progress(err)
     try:
         if fmt == "csv":
@@ -134,7 +137,8 @@ def batch(
                 raise typer.Exit(128 + signal.SIGTERM) from None
         raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
     render_summary(counts, codes, err)
     summary = f"{_count(evaluated, 'case')} evaluated, {_count(bad + failed, 'input')} failed"
