@@ -19,6 +19,7 @@ round runs the import floor and each command back to back, and ratios are taken 
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import hashlib
 import json
@@ -196,6 +197,9 @@ def main() -> None:
         write_cases(int(args.write_cases[0]), Path(args.write_cases[1]))
         return
 
+    # byte-code as an installed package has it: where PYTHONDONTWRITEBYTECODE is set, modules edited since the
+    # last compile would otherwise be compiled again in every measured process
+    compileall.compile_dir(ROOT / "casefile", quiet=1)
     check = "from casefile.engine import durable_available as d; print(d())"
     durable = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True).stdout.strip() == "True"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

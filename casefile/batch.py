@@ -274,14 +274,10 @@ def _decision(trace: Any, book: Any, code: str) -> tuple[Any, str]:
     Batches repeat the same few combinations of fired rules many thousand times, and precedence is the costliest
     step after the engine itself.
     """
-    from casefile.assessment import decide
+    from casefile.assessment import DECIDING_STAGES, decide
 
-    by_stage = trace.by_stage(book)
-    key = (
-        book.fingerprint,
-        code,
-        *(tuple(r.id for r in by_stage.get((stage, code), ())) for stage in ("access", "practice", "standard")),
-    )
+    by_stage = trace.by_stage(book)  # every stage decide() reads, so that the key covers all it depends on
+    key = (book.fingerprint, code, *(tuple(r.id for r in by_stage.get((stage, code), ())) for stage in DECIDING_STAGES))
     found = _DECISIONS.get(key)
     if found is None:
         d = decide(trace, book, code)

@@ -17,12 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from casefile import DISCLAIMER
 from casefile.batch import FIELDS, collect_inputs, evaluate_cases, run_batch
 from casefile.case import load_case
 from casefile.errors import EngineError
 
+from . import strategies
 from .conftest import EXAMPLES, run_cli
 
 CODES = ["DE", "NL", "EE", "LV", "LT", "PL", "FI"]
@@ -285,6 +287,20 @@ def test_collect_inputs_reads_each_file_once_in_order(folder: Path) -> None:
     assert result.evaluated == 3 and not result.failures and len(result.rows) == 21
 
 
+def assert_rows_agree(rows: list[dict], full) -> None:  # type: ignore[no-untyped-def]
+    assert [r["code"] for r in rows] == [j.code for j in full.jurisdictions]
+    for row, j in zip(rows, full.jurisdictions, strict=True):
+        assert (row["outcome"], row["access"], row["practice"], row["standard"], row["tension"]) == (
+            j.outcome,
+            j.access.outcome,
+            j.practice.outcome,
+            j.standard.outcome,
+            j.tension,
+        ), j.code
+        assert row["deciding_rules"] == [*j.access.rules, *j.practice.rules, *j.standard.rules]
+        assert (row["application_country"] == j.code) == j.application_country
+
+
 def test_batch_rows_agree_with_the_full_assessment() -> None:
     """The batch takes a faster path (no checklists, no report model); its outcomes must be assess()'s."""
     from casefile.assessment import assess
@@ -293,19 +309,17 @@ def test_batch_rows_agree_with_the_full_assessment() -> None:
     assert not failures
     rows = run_batch(cases)
     for source, case in cases:
-        full = assess(case, explain=False)
-        mine = [r for r in rows if r["source"] == source]
-        assert [r["code"] for r in mine] == [j.code for j in full.jurisdictions]
-        for row, j in zip(mine, full.jurisdictions, strict=True):
-            assert (row["outcome"], row["access"], row["practice"], row["standard"], row["tension"]) == (
-                j.outcome,
-                j.access.outcome,
-                j.practice.outcome,
-                j.standard.outcome,
-                j.tension,
-            )
-            assert row["deciding_rules"] == [*j.access.rules, *j.practice.rules, *j.standard.rules]
-            assert (row["application_country"] == j.code) == j.application_country
+        assert_rows_agree([r for r in rows if r["source"] == source], assess(case, explain=False))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=strategies.cases(), as_of=strategies.as_of_dates)
+def test_remembered_decisions_agree_with_the_full_assessment_on_generated_cases(case, as_of) -> None:  # type: ignore[no-untyped-def]
+    """Batches remember each jurisdiction's decision per combination of fired rules, across cases: never stale."""
+    from casefile.assessment import assess
+    from casefile.batch import rows_for
+
+    assert_rows_agree(rows_for("x", case, as_of, CODES), assess(case, as_of=as_of, explain=False))
 
 
 # ------------------------------------------------------------------------------------- streaming and failures
