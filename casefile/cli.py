@@ -71,10 +71,12 @@ def main_options(
 def parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
+    from casefile.case import parse_date_text
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError.single(None, f"expected a date written YYYY-MM-DD, got {value!r}", field=option) from None
+        return parse_date_text(value)
+    except ValueError as exc:
+        raise InputError.single(None, str(exc), field=option, hint="write YYYY-MM-DD, e.g. 2023-09-01") from None
 
 
 def resolve_case_path(raw: str) -> Path:
