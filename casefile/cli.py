@@ -98,23 +98,28 @@ def load(raw: str):
     return load_case(resolve_case_path(raw))
 
 
-def write_output(text: str, output: Path | None, force: bool) -> None:
-    """Print, or write to `output` without overwriting anything unless asked."""
+def write_output(text: str, output: Path | None, force: bool, *, checked: bool = False) -> None:
+    """Print, or write `output` whole (a temporary file renamed over it, mode 0600) without overwriting anything
+    unless asked. `checked`: :func:`casefile.output.check_output` already ran, before the work."""
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        print_text(text)
         return
-    if output.exists() and not force:
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            if not typer.confirm(f"{output} exists. Overwrite it?", default=False):
-                raise InputError.single(str(output), "exists; nothing was written")
-        else:
-            raise InputError.single(
-                str(output), "already exists; nothing was written", hint="use --force to replace it"
-            )
-    if output.parent and not output.parent.exists():
-        raise InputError.single(str(output), "cannot be written: its folder does not exist")
-    output.write_text(text, encoding="utf-8")
+    from casefile.output import check_output, write_atomic
+
+    if not checked:
+        check_output(output, force=force)
+    write_atomic(output, text)
     typer.echo(f"wrote {output}", err=True)
+
+
+def print_text(text: str) -> None:
+    """Write a whole report to standard output, in any encoding the terminal or pipe has."""
+    text = text if text.endswith("\n") else text + "\n"
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+        sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
 
 
 def render(assessment, fmt: str, kind: str) -> str:
@@ -193,11 +198,15 @@ def _report(
     from casefile.assessment import assess
 
     check_format(fmt)
+    if output is not None:  # before the work: a report that cannot be written is bad input
+        from casefile.output import check_output
+
+        force = check_output(output, force=force, inputs=[resolve_case_path(case)])
     c = load(case)
     result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction)
     if redact:
         redacted(result)
-    write_output(render(result, fmt, kind), output, force)
+    write_output(render(result, fmt, kind), output, force, checked=True)
 
 
 @app.command()
