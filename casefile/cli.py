@@ -7,6 +7,7 @@ code 1 and a short message. No traceback is shown unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -150,9 +151,14 @@ def render(assessment, fmt: str, kind: str) -> str:
 
 
 def _width() -> int:
+    """The width to lay text out in: the terminal's, else COLUMNS, else 100; nonsense (abc, 0, -5) counts as unset
+    and the result is kept between 40 and 500, so a report is never squeezed to nothing."""
+    raw = os.environ.get("COLUMNS", "").strip()
+    width = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 5 else 0
     if sys.stdout.isatty():
-        return Console().width
-    return int(os.environ.get("COLUMNS", "100"))
+        with contextlib.suppress(OSError, ValueError):
+            width = width or os.get_terminal_size(sys.stdout.fileno()).columns
+    return min(max(width or 100, 40), 500)
 
 
 def _colour() -> bool:
@@ -246,6 +252,9 @@ def timeline(
         str | None, typer.Option("--to", help="Last date YYYY-MM-DD (default: the rulebook's date).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Accepted for symmetry: the timeline shows the case id, never the name.")
+    ] = False,
 ) -> None:
     """How each jurisdiction's outcome changes across the dates that matter to this case, and why."""
     from casefile.render.timeline import render_timeline, timeline_json
@@ -254,6 +263,7 @@ def timeline(
 
     if fmt not in ("text", "json"):
         raise InputError.single(None, f"expected text or json, got {fmt!r}", field="--format")
+    del redact  # the timeline carries the case id and dates, never the name
     c = load(case)
     t = build(c, start=parse_date(start, "--from"), end=parse_date(end, "--to"), jurisdictions=jurisdiction)
     if fmt == "json":
@@ -271,6 +281,7 @@ def whatif(
     jurisdiction: JurisOpt = None,
     as_of: AsOfOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    redact: RedactOpt = False,
 ) -> None:
     """The assessment before and after changing some facts, with what changed and why."""
     from casefile.render.whatif import render_whatif, whatif_json
@@ -280,6 +291,9 @@ def whatif(
     if fmt not in ("text", "json"):
         raise InputError.single(None, f"expected text or json, got {fmt!r}", field="--format")
     w = what_if(load(case), set_, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction, explain=fmt == "json")
+    if redact:
+        redacted(w.before)
+        redacted(w.after)
     if fmt == "json":
         typer.echo(json.dumps(whatif_json(w), indent=2))
     else:
@@ -387,11 +401,22 @@ register_all(app)
 # ------------------------------------------------------------------------------------------------- entry point
 
 
+def _tolerant_streams() -> None:
+    """Where standard output or error cannot encode every character (PYTHONIOENCODING=ascii, a legacy locale),
+    write a replacement character instead of failing half-way through a report."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf16", "utf32") and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(AttributeError, ValueError, OSError):  # an unusual stream
+                stream.reconfigure(errors="replace")
+
+
 def main() -> None:
     """Console-script entry point: run the app, mapping errors to exit codes."""
     # Start-up builds many objects (pydantic models, the rulebook) and few cycles: collect garbage less often.
     # Collection still runs, so long batches do not grow.
     gc.set_threshold(50_000, 20, 20)
+    _tolerant_streams()
     debug = "--debug" in sys.argv[1:]
     try:
         code = app(standalone_mode=False)
