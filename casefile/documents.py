@@ -179,12 +179,14 @@ def load_text(text: str, name: str, *, as_json: bool = False, what: str = "file"
 # --------------------------------------------------------------------------------------------------------- YAML
 
 
-def _yaml_error(name: str, exc: yaml.MarkedYAMLError) -> InputError:
+def _yaml_error(name: str, exc: yaml.MarkedYAMLError, text: str = "") -> InputError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     problem = exc.problem or "syntax error"
     hint = None
-    if "found character '\\t'" in problem or ("\t" in (exc.problem_mark.buffer or "") if exc.problem_mark else False):
+    lines = text.splitlines()
+    near = lines[max(line - 2, 0) : line] if line else []  # the line named, and the one before it
+    if "found character '\\t'" in problem or any("\t" in row[: len(row) - len(row.lstrip())] for row in near):
         hint = "YAML indentation must use spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         hint = "a value containing ': ' must be quoted"
@@ -289,7 +291,7 @@ class _Builder:
         try:
             return self._events(loader), self.lines
         except yaml.MarkedYAMLError as exc:
-            raise _yaml_error(self.name, exc) from None
+            raise _yaml_error(self.name, exc, text) from None
         except yaml.YAMLError as exc:  # pragma: no cover - defensive
             raise InputError.single(self.name, f"is not valid YAML: {exc}") from None
         finally:
