@@ -310,8 +310,8 @@ class _Builder:
                 if documents > 1:
                     raise InputError.single(
                         self.name,
-                        "holds a second YAML document (after '---'); a file holds one "
-                        + ("case" if self.what.startswith("case") else self.what),
+                        "holds a second YAML document (after '---'); "
+                        + ("one case per file" if self.what.startswith("case") else "one document per file"),
                         line=line,
                         hint="for many cases use 'casefile batch' with a folder"
                         if self.what.startswith("case")
