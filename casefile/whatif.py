@@ -31,7 +31,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise InputError.single(
             None,
-            f"expected path=value, got {text!r}",
+            "expected path=value",
             field="--set",
             hint="e.g. --set military.draft_notice_received=true",
         )
