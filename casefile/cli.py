@@ -128,7 +128,9 @@ def render(assessment, fmt: str, kind: str) -> str:
     from io import StringIO
 
     if fmt == "json":
-        return assessment.model_dump_json(indent=2)
+        from casefile.render.escape import json_safe
+
+        return json_safe(assessment.model_dump_json(indent=2))
     if fmt == "markdown":
         from casefile.render.markdown import render_markdown
 

@@ -410,6 +410,14 @@ def test_terminal_output_shows_control_characters_as_escapes(hostile_case: Path,
     assert "\\x1b]0;pwned" in r.out
 
 
+def test_json_output_keeps_the_name_but_escapes_what_a_terminal_would_obey(hostile_case: Path) -> None:
+    r = run_cli(["evaluate", str(hostile_case), "-j", "DE", "-f", "json"])
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["name"] == HOSTILE
+    for raw in ("\x1b", "\x07", "\x9b", "\x85", "\u202e"):
+        assert raw not in r.out, repr(raw)
+
+
 def test_markdown_output_renders_user_text_inert(hostile_case: Path) -> None:
     from markdown_it import MarkdownIt
 
