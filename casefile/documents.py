@@ -26,7 +26,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -89,12 +89,12 @@ def _not_regular(mode: int, name: str, what: str) -> InputError | None:
     return InputError.single(name, f"is {kind}, not a regular file; expected a {what}")
 
 
-def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, what: str = "file") -> bytes:
-    """The bytes of a regular file of at most `max_bytes`, or an InputError saying what is wrong.
+def open_regular(path: Path, *, what: str = "file") -> BinaryIO:
+    """A regular file opened for reading in binary, or an InputError saying what `path` is instead.
 
-    Devices (``/dev/zero``, ``/dev/urandom``), named pipes and folders are refused before anything is read; a
-    pipe is opened without blocking, so it can never hang; and no more than `max_bytes` + 1 bytes are ever read,
-    also from files whose size the system does not report (``/proc``).
+    Devices (``/dev/zero``, ``/dev/urandom``), named pipes, sockets and folders are refused before anything is
+    read, and a pipe is opened without blocking, so it can never hang. For streaming readers (JSON Lines);
+    whole files go through :func:`read_bytes`, which also enforces the size limit.
     """
     name = str(path)
     try:
@@ -106,13 +106,6 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, what: str = "file") ->
     problem = _not_regular(st.st_mode, name, what)
     if problem:
         raise problem
-    too_big = InputError.single(
-        name,
-        f"is over {max_bytes:,} bytes; a {what} may be at most {max_bytes:,} bytes",
-        hint="is this the right file?",
-    )
-    if st.st_size > max_bytes:
-        raise too_big
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -120,23 +113,37 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, what: str = "file") ->
         raise InputError.single(name, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
     try:
         problem = _not_regular(os.fstat(fd).st_mode, name, what)  # replaced between stat and open
-        if problem:
-            raise problem
-        chunks: list[bytes] = []
-        total = 0
-        while total <= max_bytes:
-            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
     except OSError as exc:
-        raise InputError.single(name, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
-    finally:
         os.close(fd)
-    if total > max_bytes:
+        raise InputError.single(name, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if problem:
+        os.close(fd)
+        raise problem
+    return os.fdopen(fd, "rb")
+
+
+def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most `max_bytes`, or an InputError saying what is wrong.
+
+    See :func:`open_regular` for what is refused; no more than `max_bytes` + 1 bytes are ever read, also from
+    files whose size the system does not report (``/proc``).
+    """
+    name = str(path)
+    too_big = InputError.single(
+        name,
+        f"is over {max_bytes:,} bytes; a {what} may be at most {max_bytes:,} bytes",
+        hint="is this the right file?",
+    )
+    with open_regular(path, what=what) as handle:
+        try:
+            if os.fstat(handle.fileno()).st_size > max_bytes:
+                raise too_big
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError.single(name, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > max_bytes:
         raise too_big
-    return b"".join(chunks)
+    return data
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES, what: str = "file") -> str:
