@@ -195,6 +195,11 @@ def _yaml_error(name: str, exc: yaml.MarkedYAMLError, text: str = "") -> InputEr
     near = lines[max(line - 2, 0) : line] if line else []  # the line named, and the one before it
     if "found character '\\t'" in problem or any("\t" in row[: len(row) - len(row.lstrip())] for row in near):
         hint = "YAML indentation must use spaces, not tabs"
+    elif any(mark in text for mark in ("\x85", "\u2028", "\u2029")):
+        hint = (
+            "the file holds an invisible line break (U+0085, U+2028 or U+2029) that YAML counts as a new line, "
+            "so line numbers run ahead; remove it"
+        )
     elif "mapping values are not allowed" in problem:
         hint = "a value containing ': ' must be quoted"
     elif "maximum nesting depth" in problem:

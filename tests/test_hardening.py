@@ -382,6 +382,7 @@ def test_as_of_option_before_the_birth_date_is_refused(tmp_path: Path) -> None:
         (b"case_id: a\nname: \xe9t\xe9\n", "case.yaml", "save the file as UTF-8"),
         ("case_id: a\n".encode("utf-16"), "case.yaml", "save the file as UTF-8"),
         (b"case_id: a\n---\ncase_id: b\n", "case.yaml", "one case"),
+        ("case_id: a\nname: x\u0085y\n".encode(), "case.yaml", "invisible line break"),
         (b"case_id: a\nperson: &p {sex: male}\nother: *p\n", "case.yaml", "anchors and aliases"),
         (b"case_id: a\nas_of: !!timestamp 2023-01-01\n", "case.yaml", "tags are not allowed"),
     ],
