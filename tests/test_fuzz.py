@@ -22,6 +22,7 @@ from casefile.case import CaseFile, load_case
 from casefile.errors import InputError
 
 from .conftest import EXAMPLES, run_cli
+from .test_hardening import errors
 
 FAST = settings(
     max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
@@ -185,7 +186,7 @@ def evaluate_bytes(content: bytes, suffix: str) -> None:
         if r.code == 0:
             assert report.stat().st_size > 0
         else:
-            assert r.err.startswith("error: ")
+            assert errors(r.err).startswith("error: ")
             assert not report.exists()
         assert sorted(p.name for p in Path(folder).iterdir()) == sorted(
             [case.name] + ([report.name] if r.code == 0 else [])
