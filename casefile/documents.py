@@ -294,6 +294,7 @@ class _Builder:
         self.lines = LineMap()
         self.lines_only = lines_only
         self.duplicate: tuple[str, Path_, int] | None = None
+        self.long_number: tuple[Path_, int] | None = None  # (lines_only) where an over-long number sits
 
     def fail(self, line: int, expected: str, path: Path_, hint: str | None = None) -> InputError:
         return InputError.single(self.name, expected, line=line, field=_dotted(path) or None, hint=hint)
@@ -368,6 +369,10 @@ class _Builder:
                 value = {} if isinstance(event, yaml.MappingStartEvent) else []
             else:
                 value = None if self.lines_only else self._scalar(event, line, path)
+                if self.lines_only and self.long_number is None and event.implicit[0]:
+                    text = event.value
+                    if len(text) > MAX_NUMBER_CHARS and (_INT.fullmatch(text) or _FLOAT.fullmatch(text)):
+                        self.long_number = (path, line)
             if parent is None:
                 root = value
             elif isinstance(parent.container, dict):
@@ -456,7 +461,8 @@ def _load_json(text: str, name: str) -> Document:
     except json.JSONDecodeError as exc:
         raise InputError.single(name, f"is not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
     except _Refused as exc:
-        raise InputError.single(name, str(exc)) from None
+        where, line = builder.long_number or ((), None)
+        raise InputError.single(name, str(exc), line=line, field=_dotted(where) or None) from None
     except RecursionError:  # pragma: no cover - the depth scan comes first
         raise InputError.single(name, f"is nested too deeply (more than {MAX_DEPTH} levels)") from None
     if duplicate:
