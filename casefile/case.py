@@ -806,9 +806,18 @@ def validation_problems(exc: ValidationError, name: str, lines: LineMap) -> list
                     problems.append(Problem(name, lines.line(parts), path, prefix + text))
                 break
         else:
-            field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+            shown = [_key_shown(p) for p in loc]  # a "key" can be a sentence typed in the wrong place
+            field = ".".join(p if not isinstance(p, int) else f"[{p}]" for p in shown).replace(".[", "[")
             problems.append(Problem(name, lines.line(loc), field or None, *_explain(err, loc)))
     return problems
+
+
+def _key_shown(part: Any) -> Any:
+    """A key as a message may show it: field-like names as they are, anything else (text with spaces, commas,
+    personal details typed in the wrong place) replaced by a description."""
+    if isinstance(part, int) or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]{0,40}", str(part)):
+        return part
+    return "(a key that is not a field name)"
 
 
 def _explain(err: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
@@ -817,7 +826,7 @@ def _explain(err: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
     if kind == "extra_forbidden":
         field = str(loc[-1])
         parent = _model_at(loc[:-1])
-        known = list(parent.model_fields) if parent else []
+        known = [f for f, info in parent.model_fields.items() if not info.exclude] if parent else []
         hint = did_you_mean(field, known)
         if hint is None and parent is CaseFile:
             owner = next((g for g, model in GROUPS.items() if field in model.model_fields), None)

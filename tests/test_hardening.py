@@ -440,6 +440,9 @@ def test_errors_never_echo_a_value_typed_into_the_wrong_field(tmp_path: Path) ->
     path = write(tmp_path, "case_id: a\nperson:\n  sex: 'Zarina, lives at Kirova 12, HIV+'\n  age: 'Zarina'\n")
     err = refused(run_cli(["evaluate", str(path)]), "person.sex", "person.age", lines=2)
     assert "Zarina" not in err and "Kirova" not in err and "HIV" not in err
+    path = write(tmp_path, "case_id: a\nZarina lives at Kirova 12, HIV+: true\n")
+    err = refused(run_cli(["evaluate", str(path)]), "line 2", "unknown field")
+    assert "Zarina" not in err and "Kirova" not in err and "HIV" not in err
 
 
 def test_whatif_redact_drops_the_name(tmp_path: Path) -> None:
