@@ -255,3 +255,36 @@ def test_cli_in_a_fresh_process_exits_0_or_2(content: bytes) -> None:
         r = cli_subprocess(["evaluate", str(case), "-j", "DE"])
         assert r.code in (0, 2), (r.code, r.err)
         assert "Traceback" not in r.err and "internal error" not in r.err
+
+
+OPTION_VALUES = st.one_of(
+    st.sampled_from(
+        ["1900-01-01", "2100-12-31", "2022-02-24", "20230101", "2023-W01-1", "9999-12-31", "0001-01-01", "", "-5"]
+    ),
+    st.dates(min_value=dt.date(1899, 1, 1), max_value=dt.date(2101, 12, 31)).map(str),
+    st.text(max_size=12),
+)
+SETTINGS = st.sampled_from(
+    ["person.age", "person.birth_date", "military.deserted", "journey.entry_date", "dissent.prosecution", "x.y"]
+)
+
+
+@CLI_FAST
+@given(
+    command=st.sampled_from(["evaluate", "compare", "timeline", "whatif"]),
+    value=OPTION_VALUES,
+    other=OPTION_VALUES,
+    setting=SETTINGS,
+    jurisdiction=st.sampled_from(["DE", "baltics", "XX", "", "de"]),
+)
+def test_cli_options_exit_0_or_2(command: str, value: str, other: str, setting: str, jurisdiction: str) -> None:
+    args = [command, str(EXAMPLES / "andrei.yaml"), "-j", jurisdiction]
+    if command == "timeline":
+        args += ["--from", value, "--to", other]
+    elif command == "whatif":
+        args += ["--set", f"{setting}={value}", "--as-of", other]
+    else:
+        args += ["--as-of", value]
+    r = run_cli(args)
+    assert r.code in (0, 2), (r.code, r.err)
+    assert "Traceback" not in r.err and "internal error" not in r.err, r.err
