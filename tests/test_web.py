@@ -502,3 +502,39 @@ def test_the_terminal_qr_code_is_drawn_offline() -> None:
 
     qr = terminal_qr("http://192.168.1.20:8000/join").splitlines()
     assert len(qr) > 10 and len(set(map(len, qr))) == 1
+
+
+def test_head_requests_are_answered_like_get(client: TestClient) -> None:
+    for path in ("/", "/case/andrei", "/join", "/case/andrei/handout"):
+        assert client.head(path).status_code == 200, path
+
+
+def test_serve_lan_prints_the_join_address_and_a_qr_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import uvicorn
+
+    from casefile.web import serve
+
+    started: dict[str, object] = {}
+    monkeypatch.setattr(serve, "lan_address", lambda: "192.168.1.20")
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    serve.serve(None, 8765, True, tmp_path / "s.sqlite3", "en", 12.0)
+    err = capsys.readouterr().err
+    assert started["host"] == "192.168.1.20" and started["port"] == 8765
+    assert "http://192.168.1.20:8765/join" in err and "▄" in err and DISCLAIMER in err
+    lan = TestClient(started["app"], base_url="http://192.168.1.20:8765")
+    lan.get("/")
+    code = start(lan)
+    assert "http://192.168.1.20:8765/join?code=" + code in lan.get(f"/w/{code}").text
+
+
+def test_serve_binds_to_loopback_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from casefile.web import serve
+
+    started: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(kw))
+    serve.serve(None, 8766, False, tmp_path / "s.sqlite3", "en", 12.0)
+    assert started["host"] == "127.0.0.1"

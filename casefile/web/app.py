@@ -341,7 +341,7 @@ def build_app(
     async def case_page(request: Request) -> Response:
         name = request.path_params["name"]
         base = _base_case(web, name)
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return web.render(request, "case.html.j2", **_case_context(web, name, base, None))
         form = await web.form(request)
         fields = _single(form)
@@ -517,7 +517,7 @@ def build_app(
         return web.render(request, template, **context)
 
     async def join(request: Request) -> Response:
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             code = request.query_params.get("code", "")
             return web.render(request, "join.html.j2", code=normalise_code(code)[:8], nickname="", problems=[])
         form = await web.form(request)
@@ -583,7 +583,7 @@ def build_app(
         session, volunteer = _volunteer(request, code)
         if volunteer is None:
             return RedirectResponse(f"/join?code={session.code}", status_code=303)
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return web.render(request, "answer.html.j2", **_answer_context(session, volunteer))
         form = await web.form(request)
         from casefile.train import MENU
