@@ -25,6 +25,7 @@ with warnings.catch_warnings():  # Starlette 1.x suggests httpx2; httpx is the w
 
 from casefile import DISCLAIMER
 from casefile.case import CaseFile, load_case
+from casefile.errors import InputError
 from casefile.web import editor, views
 from casefile.web.app import CSRF_COOKIE, build_app
 from casefile.web.store import Store
@@ -538,3 +539,19 @@ def test_serve_binds_to_loopback_by_default(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(kw))
     serve.serve(None, 8766, False, tmp_path / "s.sqlite3", "en", 12.0)
     assert started["host"] == "127.0.0.1"
+
+
+def test_open_lists_such_as_country_codes_are_a_text_field() -> None:
+    free = [s for s in editor.editable_facts() if editor.is_free_list(s)]
+    if not free:
+        pytest.skip("the vocabulary has no open list right now")
+    path = free[0].path
+    name = editor.field_name(path)
+    group, fact = path.split(".", 1)
+    case = editor.case_from_form(editor.Form({"case_id": "x", name: "GE, KZ"}))
+    assert getattr(getattr(case, group), fact) == ["GE", "KZ"]
+    none = editor.case_from_form(editor.Form({"case_id": "x", name: "none"}))
+    assert getattr(getattr(none, group), fact) == []
+    assert editor.controls(case)[group][[c.path for c in editor.controls(case)[group]].index(path)].value == "GE, KZ"
+    with pytest.raises(InputError, match=r"two-letter|pattern|expected"):
+        editor.case_from_form(editor.Form({"case_id": "x", name: "Georgia"}))

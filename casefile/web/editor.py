@@ -3,7 +3,8 @@
 The controls are built from :data:`casefile.facts.CASE_FACTS` (the same vocabulary the rules and ``casefile
 whatif`` read), never from a list of field names here, so renamed or added facts appear by themselves: a
 yes/no fact is a yes / no / unknown menu, an enumerated fact a menu of its values, a date a date field, a list a
-set of check boxes (none ticked = unknown; "none of these" = an empty list), a number a number field and anything
+set of check boxes (none ticked = unknown; "none of these" = an empty list) or, where the values are open (country
+codes), a text field of comma-separated items ("none" = an empty list), a number a number field and anything
 else a short text field. Each submitted value is parsed by :func:`casefile.whatif.parse_assignment` and the whole
 case is validated by :class:`casefile.case.CaseFile`, so a bad value or a contradiction is the same clear
 :class:`~casefile.errors.InputError` the command line gives.
@@ -12,6 +13,7 @@ case is validated by :class:`casefile.case.CaseFile`, so a bad value or a contra
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -52,6 +54,11 @@ def editable_facts() -> list[FactSpec]:
     return [spec for spec in CASE_FACTS.values() if not spec.computed and spec.path.split(".", 1)[0] in GROUPS]
 
 
+def is_free_list(spec: FactSpec) -> bool:
+    """A list without a fixed set of values (e.g. country codes): one text field, items separated by commas."""
+    return spec.kind == "list" and not spec.values
+
+
 def field_name(path: str) -> str:
     return PREFIX + path
 
@@ -78,7 +85,10 @@ def controls(case: CaseFile) -> dict[str, list[Control]]:
     for spec in editable_facts():
         group, name = spec.path.split(".", 1)
         value = getattr(getattr(case, group), name, None)
-        out.setdefault(group, []).append(Control(spec, field_name(spec.path), shown(value)))
+        form_value = shown(value)
+        if is_free_list(spec) and isinstance(form_value, list):
+            form_value = "none" if form_value == [NONE_OF_THESE] else ", ".join(form_value)
+        out.setdefault(group, []).append(Control(spec, field_name(spec.path), form_value))
     return out
 
 
@@ -128,6 +138,15 @@ def case_from_form(form: Form, base: CaseFile | None = None) -> CaseFile:
 
 def _parsed(spec: FactSpec, form: Form) -> Any:
     name = field_name(spec.path)
+    if is_free_list(spec):
+        raw = form.get(name).strip()
+        if len(raw) > MAX_TEXT:
+            raise InputError.single(None, f"is longer than {MAX_TEXT} characters")
+        if not raw:
+            return None
+        if raw.lower() == "none":
+            return []
+        return [item for item in re.split(r"[,\s]+", raw) if item]  # the case model checks each item
     if spec.kind == "list":
         items = [v.strip() for v in form.getlist(name) if v.strip()]
         if not items:

@@ -48,6 +48,7 @@ TONE_OF = {
     "no_legal_pathway": "bad",
     "not_assessed": "none",
 }
+CONFIDENCE_WORDS = (N_("high"), N_("medium"), N_("low"))  # LensResult.confidence, for the catalogue
 TONE_WORDS = {
     "good": N_("favourable"),
     "open": N_("open: decided case by case"),
