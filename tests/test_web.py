@@ -555,3 +555,31 @@ def test_open_lists_such_as_country_codes_are_a_text_field() -> None:
     assert editor.controls(case)[group][[c.path for c in editor.controls(case)[group]].index(path)].value == "GE, KZ"
     with pytest.raises(InputError, match=r"two-letter|pattern|expected"):
         editor.case_from_form(editor.Form({"case_id": "x", name: "Georgia"}))
+
+
+def test_every_offered_what_if_applies_to_its_example(client: TestClient) -> None:
+    from casefile.examples import list_examples
+
+    offered = 0
+    for ex in list_examples():
+        case = load_case(ex.path)
+        for contrast in views.contrasts(case):
+            offered += 1
+            assert contrast.assignments or contrast.as_of
+        if views.contrasts(case):
+            code = start(client, ex.path.stem)
+            client.post(f"/w/{code}/reveal", data={"csrf": csrf_of(client)})
+            for i in range(len(views.contrasts(case))):
+                page = client.post(f"/w/{code}/whatif", data={"csrf": csrf_of(client), "contrast": str(i)})
+                assert page.status_code == 200 and 'id="matrix"' in page.text and f'href="/w/{code}"' in page.text
+    assert offered >= 3, "the trainer notes name facts to change"
+
+
+def test_a_workshop_can_start_from_the_edited_facts(client: TestClient) -> None:
+    form = form_of(ANDREI) | {"csrf": csrf_of(client), "case_name": "andrei", "f.dissent.public_profile": "high"}
+    response = client.post("/workshop", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    room = client.get(response.headers["location"]).text
+    assert re.search(r"<dt>Public profile</dt><dd>high</dd>", room)
+    bad = client.post("/workshop", data=form | {"f.person.age": "-3"})
+    assert bad.status_code == 422 and "no workshop was started" in bad.text

@@ -304,14 +304,18 @@ class Contrast:
     as_of: dt.date | None = None
 
 
-_ASSIGNMENT = re.compile(r"\b([a-z_]+\.[a-z_]+)=([A-Za-z0-9_\-]+)")
+_ASSIGNMENT = re.compile(r"\b([a-z_]+\.[a-z_]+)=(\[[A-Za-z0-9_, \-]*\]|[A-Za-z0-9_\-]+)")
 _AS_OF = re.compile(r"--as-of\b[^.;(]*?(\d{4}-\d{2}-\d{2})")
 _AS_OF_PAST = re.compile(r"--as-of past (\d{1,2} [A-Z][a-z]{2} \d{4})")
 
 
 def contrasts(case: CaseFile) -> list[Contrast]:
     """The trainer note's contrast read as what-ifs: every ``path=value`` naming a case fact, and an ``--as-of``
-    date. Suggestions naming unknown facts are left out (the note is prose, not code)."""
+    date. Suggestions naming unknown facts, or making an invalid case on their own, are left out (the note is
+    prose, not code)."""
+    from casefile.errors import InputError
+    from casefile.whatif import apply, parse_assignment
+
     note = case.training.contrast if case.training else None
     if not note:
         return []
@@ -319,6 +323,10 @@ def contrasts(case: CaseFile) -> list[Contrast]:
     for path, value in _ASSIGNMENT.findall(note):
         spec = CASE_FACTS.get(path)
         if spec is None or spec.computed:
+            continue
+        try:  # offer only what-ifs that make a valid case (a suggestion may need another change beside it)
+            apply(case, [parse_assignment(f"{path}={value}")])
+        except InputError:
             continue
         out.append(Contrast(f"{path} = {value}", (f"{path}={value}",)))
     for match in _AS_OF.finditer(note):
