@@ -33,6 +33,7 @@ from typing import Any
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -238,9 +239,13 @@ def _single(form: FormData) -> editor.Form:
 
 
 def _problems(exc: InputError) -> list[str]:
+    """Each problem as one line, naming the fact by its label as on the facts card (and its path)."""
+    from casefile.facts import CASE_FACTS
+
     out = []
     for p in exc.problems:
-        subject = f"{p.field}: " if p.field else ""
+        spec = CASE_FACTS.get(p.field or "")
+        subject = f"{spec.label} ({p.field}): " if spec else (f"{p.field}: " if p.field else "")
         out.append(f"{subject}{p.expected}" + (f" ({p.hint})" if p.hint else ""))
     return out
 
@@ -342,17 +347,18 @@ def build_app(
         name = request.path_params["name"]
         base = _base_case(web, name)
         if request.method in ("GET", "HEAD"):
-            return web.render(request, "case.html.j2", **_case_context(web, name, base, None))
+            context = await run_in_threadpool(_case_context, web, name, base, None)
+            return web.render(request, "case.html.j2", **context)
         form = await web.form(request)
         fields = _single(form)
         previous = views.parse_previous(fields.single)
         try:
             case = editor.case_from_form(fields, base)
         except InputError as exc:
-            context = _case_context(web, name, base, None, previous, _problems(exc))
+            context = await run_in_threadpool(_case_context, web, name, base, None, previous, _problems(exc))
             template = "_results.html.j2" if _is_htmx(request) else "case.html.j2"
             return web.render(request, template, status=422, **context)
-        context = _case_context(web, name, case, _as_of_from(form, case), previous)
+        context = await run_in_threadpool(_case_context, web, name, case, _as_of_from(form, case), previous)
         return web.render(request, "_results.html.j2" if _is_htmx(request) else "case.html.j2", **context)
 
     async def download(request: Request) -> Response:
@@ -384,7 +390,7 @@ def build_app(
             except InputError as exc:
                 raise PageError(422, _("The case has problems, so no handout was made."), _problems(exc)) from None
             day = _as_of_from(form, case)
-        page = render_html(views.assessment(case, day), "evaluate")
+        page = await run_in_threadpool(lambda: render_html(views.assessment(case, day), "evaluate"))
         return HTMLResponse(page, headers={"Content-Security-Policy": HANDOUT_CSP})
 
     # ------------------------------------------------------------------------------------------- workshop
@@ -464,13 +470,18 @@ def build_app(
         session = _require_trainer(request, request.path_params["code"])
         import segno
 
-        context = _room_context(request, session)
+        context = await run_in_threadpool(_room_context, request, session)
         qr = segno.make(context["join_url"], error="m").svg_inline(scale=5, dark="#000", light="#fff")
         return web.render(request, "room.html.j2", qr=qr, **context)
 
     async def room_status(request: Request) -> Response:
         session = _require_trainer(request, request.path_params["code"])
-        return web.render(request, "_room_status.html.j2", **_room_context(request, session))
+        context = {
+            "session": session,
+            "volunteers": web.store.volunteers(session.code),
+            "answered": web.store.answered(session.code),
+        }
+        return web.render(request, "_room_status.html.j2", **context)
 
     async def reveal(request: Request) -> Response:
         session = _require_trainer(request, request.path_params["code"])
@@ -495,7 +506,7 @@ def build_app(
         if not isinstance(raw, str) or not raw.isdigit() or int(raw) >= len(options):
             raise PageError(422, _("There is no such what-if for this case."))
         contrast = options[int(raw)]
-        before = views.assessment(case, day)
+        before = await run_in_threadpool(views.assessment, case, day)
         try:
             from casefile.whatif import apply, parse_assignment
 
@@ -503,7 +514,7 @@ def build_app(
         except InputError as exc:
             raise PageError(422, _("This what-if does not fit the case."), _problems(exc)) from None
         after_day = contrast.as_of or day
-        after = views.assessment(changed, after_day)
+        after = await run_in_threadpool(views.assessment, changed, after_day)
         previous = {r.code: r.fingerprint for r in views.matrix(before)}
         context = {
             "contrast": contrast,
