@@ -274,6 +274,8 @@ def test_explore_andrei_fact_slider_and_bad_value(new_browser: Callable[..., Any
     for c in moved_codes:
         assert "changed" in driver.find_element(By.ID, f"cell-{c}-outcome").get_attribute("class")
         assert "now decided by" in driver.find_element(By.ID, f"cell-{c}-outcome").text
+    driver.execute_script("arguments[0].scrollIntoView()", driver.find_element(By.ID, "outcomes-heading"))
+    screenshot(driver, "web-case-fact-changed.png")
 
     # a bad value shows a message on the page
     age = driver.find_element(By.ID, "fact-person-age")

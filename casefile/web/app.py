@@ -196,7 +196,7 @@ class Web:
             TONE_WORDS=views.TONE_WORDS,
             lang=lang,
         )
-        self.env.filters.update(words=views.words, tone=views.tone)
+        self.env.filters.update(words=views.words, tone=views.tone, short=views.short_label)
 
     def _(self, message: str, **kwargs: Any) -> str:
         text = self.trans.gettext(message)

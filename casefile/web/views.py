@@ -66,6 +66,12 @@ def tone(outcome: str | None) -> str:
     return TONE_OF.get(outcome or "", "none")
 
 
+def short_label(label: str) -> str:
+    """A fact's label up to its first sentence's end (some labels are the field's whole description)."""
+    head, sep, _rest = label.partition(". ")
+    return head if sep else label
+
+
 def words(outcome: str | None) -> str:
     return (outcome or "").replace("_", " ")
 
