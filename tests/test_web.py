@@ -583,3 +583,28 @@ def test_a_workshop_can_start_from_the_edited_facts(client: TestClient) -> None:
     assert re.search(r"<dt>Public profile</dt><dd>high</dd>", room)
     bad = client.post("/workshop", data=form | {"f.person.age": "-3"})
     assert bad.status_code == 422 and "no workshop was started" in bad.text
+
+
+def test_a_whole_workshop_opens_no_network_connection(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    attempts: list[str] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(repr(args[:2]))
+        raise OSError("network access attempted by the web app")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    app = build_app(db)
+    trainer = TestClient(app)
+    trainer.get("/case/andrei")
+    trainer.get("/case/andrei/handout")
+    code = start(trainer)
+    phone = join(app, code, "Ida")
+    predict(phone, code, {"DE": "refusal_likely"})
+    trainer.post(f"/w/{code}/reveal", data={"csrf": csrf_of(trainer)})
+    trainer.post(f"/w/{code}/whatif", data={"csrf": csrf_of(trainer), "contrast": "0"})
+    assert attempts == []
