@@ -608,3 +608,16 @@ def test_a_whole_workshop_opens_no_network_connection(db: Path, monkeypatch: pyt
     trainer.post(f"/w/{code}/reveal", data={"csrf": csrf_of(trainer)})
     trainer.post(f"/w/{code}/whatif", data={"csrf": csrf_of(trainer), "contrast": "0"})
     assert attempts == []
+
+
+def test_a_new_birth_date_redraws_the_slider_with_its_birthdays(client: TestClient) -> None:
+    form = form_of(ANDREI) | {"csrf": csrf_of(client), "f.person.age": "", "f.person.birth_date": "1996-03-10"}
+    html = client.post(
+        "/case/andrei", data=form, headers={"HX-Request": "true", "HX-Trigger-Name": "f.person.birth_date"}
+    ).text
+    data = load_case(ANDREI).model_dump()
+    data["person"] |= {"age": None, "birth_date": "1996-03-10"}
+    stops = views.date_stops(CaseFile.model_validate(data))
+    assert 'id="as-of-control" hx-swap-oob="true"' in html and f'max="{len(stops) - 1}"' in html
+    moved = client.post("/case/andrei", data=form, headers={"HX-Request": "true", "HX-Trigger-Name": "as_of_step"}).text
+    assert "hx-swap-oob" not in moved  # the slider the user is moving is left alone

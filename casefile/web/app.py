@@ -359,6 +359,8 @@ def build_app(
             template = "_results.html.j2" if _is_htmx(request) else "case.html.j2"
             return web.render(request, template, status=422, **context)
         context = await run_in_threadpool(_case_context, web, name, case, _as_of_from(form, case), previous)
+        # A changed fact (a birth date) can move the slider's dates: redraw it, unless it is what the user is moving.
+        context["slider_oob"] = request.headers.get("hx-trigger-name") != "as_of_step"
         return web.render(request, "_results.html.j2" if _is_htmx(request) else "case.html.j2", **context)
 
     async def download(request: Request) -> Response:
