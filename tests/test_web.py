@@ -621,3 +621,21 @@ def test_a_new_birth_date_redraws_the_slider_with_its_birthdays(client: TestClie
     assert 'id="as-of-control" hx-swap-oob="true"' in html and f'max="{len(stops) - 1}"' in html
     moved = client.post("/case/andrei", data=form, headers={"HX-Request": "true", "HX-Trigger-Name": "as_of_step"}).text
     assert "hx-swap-oob" not in moved  # the slider the user is moving is left alone
+
+
+def test_a_dublin_transfer_is_shown_where_the_assessment_indicates_one(client: TestClient) -> None:
+    from casefile.examples import list_examples
+
+    for ex in list_examples():
+        case = load_case(ex.path)
+        a = views.assessment(case, case.default_as_of())
+        transfers = [
+            j for j in a.jurisdictions if getattr(j.responsibility, "outcome", views.NO_TRANSFER) != views.NO_TRANSFER
+        ]
+        if transfers:
+            page = client.get(f"/case/{ex.path.stem}").text
+            for j in transfers:
+                assert f'id="dublin-{j.code}"' in page and views.words(j.responsibility.outcome) in page
+            assert all(f'id="dublin-{j.code}"' not in page for j in a.jurisdictions if j not in transfers)
+            return
+    pytest.skip("no training case indicates a Dublin transfer right now")

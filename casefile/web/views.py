@@ -60,6 +60,7 @@ TONE_WORDS = {
 # Tile map: (column, row) of each country, roughly as on a map of the Baltic Sea region.
 TILES = {"FI": (3, 0), "EE": (3, 1), "LV": (3, 2), "NL": (0, 3), "DE": (1, 3), "PL": (2, 3), "LT": (3, 3)}
 TILE = 110  # px
+NO_TRANSFER = "no_transfer_indicated"
 
 
 def tone(outcome: str | None) -> str:
@@ -153,6 +154,7 @@ class Row:
     deciding: list[tuple[str, str]]
     confidence: str
     caveat: str | None
+    dublin: str = ""  # the likely responsible state's outcome where a transfer is indicated (Dublin), else ""
 
     @property
     def fingerprint(self) -> str:
@@ -181,6 +183,8 @@ def matrix(a: Assessment, previous: dict[str, str] | None = None, book: Rulebook
             changed = bool(before) and before[i] != outcome
             cells.append(Cell(outcome, changed, _titled(rules, book) if changed else []))
         lens = j.access if j.access.outcome in BARRED else j.practice
+        responsibility = getattr(j, "responsibility", None)
+        dublin = getattr(responsibility, "outcome", "") or ""
         rows.append(
             Row(
                 j.code,
@@ -191,6 +195,7 @@ def matrix(a: Assessment, previous: dict[str, str] | None = None, book: Rulebook
                 deciding=_titled(deciding, book),
                 confidence=str(getattr(lens, "confidence", "") or ""),
                 caveat=getattr(lens, "caveat", None),
+                dublin="" if dublin in ("", NO_TRANSFER) else dublin,
             )
         )
     return rows
@@ -273,6 +278,7 @@ class Debrief:
     standard: str
     caveats: list[str]
     sources: list[tuple[str, str]]  # (ref, title)
+    responsibility: str = ""  # Dublin: the outcome and its reason, where the assessment gives one
 
 
 def debrief(a: Assessment) -> list[Debrief]:
@@ -292,9 +298,18 @@ def debrief(a: Assessment) -> list[Debrief]:
                 j.standard.outcome,
                 [f.caveat for f in decided if f.caveat],
                 [(r, a.sources[r].title if r in a.sources else r) for r in refs],
+                _responsibility(j),
             )
         )
     return out
+
+
+def _responsibility(j: JurisdictionResult) -> str:
+    lens = getattr(j, "responsibility", None)
+    if lens is None or not getattr(lens, "outcome", None):
+        return ""
+    reason = lens.reasons[0] if lens.reasons else ""
+    return f"{words(lens.outcome)}: {reason}" if reason else words(lens.outcome)
 
 
 def _deciding_all(j: JurisdictionResult) -> set[str]:
