@@ -77,6 +77,10 @@ def serve(host: str | None, port: int, lan: bool, db: Path, lang: str, ttl_hours
     host = host or "127.0.0.1"
     if host not in hosts:
         hosts.append(host)
+    if host in ("0.0.0.0", "::"):  # every interface: accept the names this machine is reached by
+        address = lan_address()
+        hosts += [address] if address else []
+        hosts.append(socket.gethostname())
     app = build_app(db, lang=lang, public_url=public_url, allowed_hosts=hosts, ttl_hours=ttl_hours)
     url = f"http://{host}:{port}/"
     out = sys.stderr

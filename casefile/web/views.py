@@ -223,6 +223,15 @@ class Tile:
     def words(self) -> str:
         return words(self.outcome)
 
+    @property
+    def lines(self) -> list[str]:
+        """The outcome's words on at most two lines that fit a tile."""
+        parts = self.words.split()
+        if len(self.words) <= 14 or len(parts) < 2:
+            return [self.words]
+        best = min(range(1, len(parts)), key=lambda i: abs(len(" ".join(parts[:i])) - len(" ".join(parts[i:]))))
+        return [" ".join(parts[:best]), " ".join(parts[best:])]
+
 
 def tiles(a: Assessment) -> list[Tile]:
     out = []
