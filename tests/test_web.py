@@ -15,6 +15,8 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
@@ -639,3 +641,20 @@ def test_a_dublin_transfer_is_shown_where_the_assessment_indicates_one(client: T
             assert all(f'id="dublin-{j.code}"' not in page for j in a.jurisdictions if j not in transfers)
             return
     pytest.skip("no training case indicates a Dublin transfer right now")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    values=st.dictionaries(
+        st.sampled_from(
+            [editor.field_name(s.path) for s in editor.editable_facts()] + ["case_id", "name", "as_of_step"]
+        ),
+        st.one_of(st.text(max_size=30), st.sampled_from(["true", "false", "", "none", "-1", "2023-02-29", "999999"])),
+        max_size=8,
+    )
+)
+def test_any_form_input_is_a_result_or_a_message_never_a_500(client: TestClient, values: dict[str, str]) -> None:
+    form = form_of(ANDREI) | {"csrf": csrf_of(client)} | values
+    response = client.post("/case/andrei", data=form, headers={"HX-Request": "true"})
+    assert response.status_code in (200, 422), response.text[:500]
+    assert ('id="matrix"' in response.text) != ('role="alert"' in response.text)
