@@ -35,8 +35,13 @@ from casefile.conditions import (
     facts_in,
     parse_condition,
 )
+<<<<<<< HEAD
 from casefile.documents import LineMap
 from casefile.errors import InputError, Problem, did_you_mean
+=======
+from casefile.documents import LineMap, load_file
+from casefile.errors import InputError, Problem, RulebookError, did_you_mean
+>>>>>>> main
 from casefile.facts import CASE_FACTS, FactSpec
 from casefile.logic import overlap, satisfiable
 from casefile.sources import SourceRegistry, load_sources
@@ -286,7 +291,10 @@ def default_rulebook() -> Rulebook:
     global _DEFAULT
     if _DEFAULT is None:
         root = data_dir()
-        _DEFAULT = load_rulebook(root / "rules", root / "seeds")
+        try:
+            _DEFAULT = load_rulebook(root / "rules", root / "seeds")
+        except InputError as exc:  # the shipped rules are not the user's input: exit 1, as the README says
+            raise RulebookError(f"the shipped rulebook does not load:\n{exc}") from None
     return _DEFAULT
 
 
