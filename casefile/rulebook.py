@@ -35,13 +35,8 @@ from casefile.conditions import (
     facts_in,
     parse_condition,
 )
-<<<<<<< HEAD
 from casefile.documents import LineMap
-from casefile.errors import InputError, Problem, did_you_mean
-=======
-from casefile.documents import LineMap, load_file
 from casefile.errors import InputError, Problem, RulebookError, did_you_mean
->>>>>>> main
 from casefile.facts import CASE_FACTS, FactSpec
 from casefile.logic import overlap, satisfiable
 from casefile.sources import SourceRegistry, load_sources
