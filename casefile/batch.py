@@ -267,17 +267,32 @@ _DECISIONS: dict[tuple[Any, ...], tuple[Any, str]] = {}  # (rulebook, code, fire
 _DECISIONS_MAX = 50_000
 
 
-def _decision(trace: Any, book: Any, code: str) -> tuple[Any, str]:
-    """``decide(trace, book, code)`` and its JSON Lines fields, remembered: both depend only on the rules that fired
-    for `code`.
+_RELEVANT: dict[tuple[str, str], frozenset[str]] = {}  # (rulebook, code) -> ids of the rules decide() reads
+
+
+def _relevant(book: Any, code: str) -> frozenset[str]:
+    """The rules whose firing `decide(..., code)` reads: those of every deciding stage for `code`."""
+    from casefile.assessment import DECIDING_STAGES
+
+    key = (book.fingerprint, code)
+    found = _RELEVANT.get(key)
+    if found is None:
+        found = _RELEVANT[key] = frozenset(
+            r.id for r in book.rules.values() if r.stage in DECIDING_STAGES and code in r.jurisdictions
+        )
+    return found
+
+
+def _decision(trace: Any, book: Any, code: str, fired: frozenset[str]) -> tuple[Any, str]:
+    """``decide(trace, book, code)`` and its JSON Lines fields, remembered: both depend only on which of the rules
+    decide() reads for `code` fired (`fired`: the ids of every rule that fired for this case).
 
     Batches repeat the same few combinations of fired rules many thousand times, and precedence is the costliest
     step after the engine itself.
     """
-    from casefile.assessment import DECIDING_STAGES, decide
+    from casefile.assessment import decide
 
-    by_stage = trace.by_stage(book)  # every stage decide() reads, so that the key covers all it depends on
-    key = (book.fingerprint, code, *(tuple(r.id for r in by_stage.get((stage, code), ())) for stage in DECIDING_STAGES))
+    key = (book.fingerprint, code, fired & _relevant(book, code))
     found = _DECISIONS.get(key)
     if found is None:
         d = decide(trace, book, code)
@@ -306,7 +321,8 @@ def _evaluate(case: CaseFile, as_of: dt.date | None, codes: Sequence[str]) -> tu
     book = default_rulebook()
     day = as_of or case.default_as_of()
     trace = run(matcher(book, checklists=False), book, _facts.facts_of(case, day))
-    return day, [_decision(trace, book, code) for code in codes]
+    fired = frozenset(trace.fired)
+    return day, [_decision(trace, book, code, fired) for code in codes]
 
 
 def rows_for(source: str, case: CaseFile, as_of: dt.date | None, codes: Sequence[str]) -> list[Row]:

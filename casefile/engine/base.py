@@ -106,6 +106,22 @@ class Trace:
         return self._by_stage
 
 
+_UNCONDITIONAL: dict[str, tuple[list[tuple[str, ...]], tuple[str, ...]]] = {}
+
+
+def unconditional(rulebook: Rulebook) -> tuple[list[tuple[str, ...]], tuple[str, ...]]:
+    """The rules that apply to every case (no condition, no validity window): per derive stratum, and the rest.
+
+    Worked out once per rulebook (by its fingerprint: its content) rather than for every case.
+    """
+    found = _UNCONDITIONAL.get(rulebook.fingerprint)
+    if found is None:
+        strata = [tuple(rid for rid in stratum if rulebook.rules[rid].effective == TRUE) for stratum in rulebook.strata]
+        found = (strata, tuple(r.id for r in rulebook.assess_rules if r.effective == TRUE))
+        _UNCONDITIONAL[rulebook.fingerprint] = found
+    return found
+
+
 def run(matcher: Matcher, rulebook: Rulebook, facts: FactSet) -> Trace:
     """Evaluate one case: derive strata first, then everything else, all in one engine session."""
     values: dict[str, FactValue] = dict(facts.values)
@@ -113,10 +129,11 @@ def run(matcher: Matcher, rulebook: Rulebook, facts: FactSet) -> Trace:
     derived: dict[str, Any] = {}
     derivations: dict[str, list[str]] = {}
     criteria: dict[str, str] = {}
+    strata_defaults, assess_defaults = unconditional(rulebook)
     with matcher.session() as session:
-        for k, stratum in enumerate(rulebook.strata):
+        for k, defaults in enumerate(strata_defaults):
             matched = session.match(f"s{k}", values)
-            matched.update({rid: {} for rid in stratum if rulebook.rules[rid].effective == TRUE})
+            matched.update({rid: {} for rid in defaults})
             for name, used in matched.items():
                 fired[name] = Firing(name, used)
             by_fact: dict[str, list[Rule]] = {}
@@ -137,7 +154,7 @@ def run(matcher: Matcher, rulebook: Rulebook, facts: FactSet) -> Trace:
                 values[fact] = value
                 derivations[fact] = [r.id for r in winners]
         matched = session.match(ASSESS, values)
-    matched.update({r.id: {} for r in rulebook.assess_rules if r.effective == TRUE})
+    matched.update({rid: {} for rid in assess_defaults})
     for name, used in matched.items():
         if "#" in name:
             cid, side = name.split("#", 1)
