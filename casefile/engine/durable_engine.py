@@ -240,11 +240,21 @@ def specs_with_tested_codes(rulebook: Rulebook) -> dict[str, FactSpec]:
     return specs
 
 
+_KEYS: dict[str, str] = {}  # fact path -> engine key, worked out once per fact
+
+
+def _key(path: str) -> str:
+    key = _KEYS.get(path)
+    if key is None:
+        key = _KEYS[path] = engine_key(path)
+    return key
+
+
 def encode(values: Mapping[str, FactValue], specs: Mapping[str, FactSpec]) -> dict[str, Any]:
     """Facts as an engine fact: flat keys, dates as ordinals, lists as one boolean per allowed value."""
     out: dict[str, Any] = {}
     for path, value in values.items():
-        key = engine_key(path)
+        key = _key(path)
         spec = specs.get(path)
         if isinstance(value, tuple):
             allowed = spec.values if spec else value
@@ -262,7 +272,7 @@ def decode(message: Mapping[str, Any], facts: tuple[str, ...], specs: Mapping[st
     """The values of `facts` as the engine saw them in a matched fact."""
     out: dict[str, FactValue] = {}
     for path in facts:
-        key = engine_key(path)
+        key = _key(path)
         if key not in message:
             continue
         spec = specs.get(path)
