@@ -115,12 +115,32 @@ def write_output(text: str, output: Path | None, force: bool) -> None:
     typer.echo(f"wrote {output}", err=True)
 
 
-def render(assessment, fmt: str, kind: str) -> str:
-    """Render an assessment ('evaluate' or 'compare') in a format, as a string."""
+def render(assessment, fmt: str, kind: str, case=None, details: bool = False) -> str:
+    """Render an assessment ('evaluate' or 'compare') in a format, as a string.
+
+    compare's text, Markdown and HTML are one handout built once (:mod:`casefile.report`) and only formatted here.
+    """
     from io import StringIO
 
     if fmt == "json":
         return assessment.model_dump_json(indent=2)
+    if kind == "compare":
+        from casefile.report import build
+
+        report = build(assessment, case, kind="compare", details=details)
+        if fmt == "markdown":
+            from casefile.render.handout import handout_markdown
+
+            return handout_markdown(report)
+        if fmt == "html":
+            from casefile.render.html import render_handout_html
+
+            return render_handout_html(report)
+        from casefile.render.handout import handout_text
+
+        buf = StringIO()
+        handout_text(report, _buffer_console(buf))
+        return _trim(buf.getvalue())
     if fmt == "markdown":
         from casefile.render.markdown import render_markdown
 
@@ -129,17 +149,20 @@ def render(assessment, fmt: str, kind: str) -> str:
         from casefile.render.html import render_html
 
         return render_html(assessment, kind)
-    from casefile.render.text import render_compare, render_evaluate
+    from casefile.render.text import render_evaluate
 
     buf = StringIO()
-    console = Console(file=buf, width=_width(), force_terminal=_colour(), highlight=False, no_color=not _colour())
-    if kind == "compare":
-        from casefile.compare import differences
-
-        render_compare(assessment, console, differences(assessment))
-    else:
-        render_evaluate(assessment, console)
+    render_evaluate(assessment, _buffer_console(buf))
     return buf.getvalue()
+
+
+def _trim(text: str) -> str:
+    """Without the trailing spaces rich pads table rows with (kept where colour codes follow them)."""
+    return "\n".join(line.rstrip(" ") for line in text.split("\n"))
+
+
+def _buffer_console(buf) -> Console:
+    return Console(file=buf, width=_width(), force_terminal=_colour(), highlight=False, no_color=not _colour())
 
 
 def _width() -> int:
@@ -186,6 +209,7 @@ def _report(
     output: Path | None,
     force: bool,
     redact: bool,
+    details: bool = False,
 ) -> None:
     """evaluate and compare: assess, optionally redact, render, print or write."""
     from casefile.assessment import assess
@@ -195,7 +219,7 @@ def _report(
     result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction)
     if redact:
         redacted(result)
-    write_output(render(result, fmt, kind), output, force)
+    write_output(render(result, fmt, kind, c, details), output, force)
 
 
 @app.command()
@@ -221,9 +245,12 @@ def compare(
     output: OutputOpt = None,
     force: ForceOpt = False,
     redact: RedactOpt = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="Add an appendix for trainers: rules, matched facts, all sources.")
+    ] = False,
 ) -> None:
-    """One table across the jurisdictions, naming the criterion behind each difference."""
-    _report("compare", case, jurisdiction, as_of, fmt, output, force, redact)
+    """The handout: the facts, one table across the jurisdictions, what makes the difference, a card for each."""
+    _report("compare", case, jurisdiction, as_of, fmt, output, force, redact, details)
 
 
 @app.command()

@@ -21,6 +21,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from casefile import __version__
 from casefile.render.markdown import MARK, STATUS_WORDS, decided_rules, deciding_rules, location, value, words
+from casefile.report import Report
+from casefile.report import words as report_words
 from casefile.results import Assessment, FiredRule, JurisdictionResult
 
 TONE = {
@@ -91,4 +93,20 @@ def render_html(a: Assessment, kind: str) -> str:
         who=a.name or a.case_id,
         differences=differences(a),
         applied=[j for j in a.jurisdictions if j.application_country],
+    )
+
+
+def render_handout_html(report: Report) -> str:
+    """The handout (compare) as one self-contained page that prints on at most three A4 pages."""
+    from casefile.report import DIFFERENCES_NOTE, MATRIX_LEGEND, SECTIONS
+
+    env = _environment()
+    env.filters["words"] = report_words
+    template = env.get_template("handout.html.j2")
+    return template.render(
+        r=report,
+        S=SECTIONS,
+        title="Comparison across jurisdictions" if report.kind == "compare" else "Assessment",
+        legend=MATRIX_LEGEND,
+        differences_note=DIFFERENCES_NOTE,
     )
