@@ -195,6 +195,7 @@ class Difference:
     name: str
     outcome: Shown
     sentence: str
+    codes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -215,6 +216,8 @@ class Line:
 
 @dataclass
 class Card:
+    """A jurisdiction's card; jurisdictions whose cards would read the same share one ("PL, FI")."""
+
     code: str
     name: str
     applied: bool
@@ -226,6 +229,7 @@ class Card:
     lines: list[tuple[str, str]]  # (label, text): access date, standard access, responsibility, why, route
     caveats: list[str]
     sources: str
+    codes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -467,7 +471,7 @@ def card_lines(j: JurisdictionResult, book: Rulebook, names: dict[str, str]) -> 
     if j.tension:
         std = [book.rules[r] for r in j.standard.rules if r in book.rules]
         if std:
-            lines.append(("Standard", f"{std[0].title}. {std[0].reason}"))
+            lines.append(("Standard", f"{std[0].title}."))
     return lines
 
 
@@ -545,7 +549,7 @@ def build(
         standard = lens_confidence(j.standard, j, book)
         head = headline(j, book)
         rows.append(Row(j.code, j.name, j.application_country, access, practice, standard, j.tension, head))
-        diffs.append(Difference(j.code, j.name, head, difference_sentence(j, book)))
+        diffs.append(Difference(j.code, j.name, head, difference_sentence(j, book), [j.code]))
         for u in j.unknowns:
             spec = CASE_FACTS.get(u.fact)
             effects = outcome_effects(u.outcomes or _bool_outcomes(u), j.outcome, spec, names)
@@ -553,9 +557,15 @@ def build(
                 unknown_order.append(u.fact)
                 unknown_table[u.fact] = {}
             unknown_table[u.fact].setdefault(effects, []).append(j.code)
-        better = [w for w in j.why_not if w.outcome not in ("exclusion_review", "not_assessed")]
+        # The handout names what failed; "a more specific rule takes precedence" stays in the appendix.
+        better = [
+            w for w in j.why_not if w.outcome not in ("exclusion_review", "not_assessed") and (w.failed or w.unknown)
+        ]
         why_not += [Line(j.code, why_not_sentence(w, book), w.outcome) for w in better[: HANDOUT_LIMITS["why_not"]]]
-        for c in j.what_would_change[: HANDOUT_LIMITS["depends_on"]]:
+        one_per_fact = {}
+        for c in j.what_would_change:  # one value per fact and outcome: "Date of entry: 30 Sep 2022" stands for all
+            one_per_fact.setdefault((tuple(c.set), c.outcome), c)
+        for c in list(one_per_fact.values())[: HANDOUT_LIMITS["depends_on"]]:
             shown = change_shown(c, book)
             depends.append(Line(j.code, change_text(c, names), c.outcome, confidence_note(shown.confidence).strip()))
             same = [
@@ -589,8 +599,26 @@ def build(
                 lines=card_lines(j, book, names),
                 caveats=list(dict.fromkeys(head.caveats)),
                 sources=citations(refs, a),
+                codes=[j.code],
             )
         )
+    diffs = _merged(diffs, lambda d: (d.outcome.text, d.sentence))
+    cards = _merged(
+        cards,
+        lambda c: (
+            c.applied,
+            c.outcome.text,
+            c.access.text,
+            c.practice.text,
+            c.standard.text,
+            c.tension,
+            tuple(c.lines),
+            tuple(c.caveats),
+            c.sources,
+        ),
+    )
+    why_not = _merged(why_not, lambda x: (x.text, x.outcome))
+    caveats = _merged(caveats, lambda x: (x.text, x.note))
     unknowns = [
         UnknownLine(
             fact_question(f),
@@ -634,6 +662,25 @@ def build(
         ]
     report.glossary = glossary_for(report.body_text())
     return report
+
+
+def _merged(items: list[Any], key: Any) -> list[Any]:
+    """Items that read the same merged into one, naming every jurisdiction ("NL, EE, LV")."""
+    out: list[Any] = []
+    index: dict[Any, Any] = {}
+    for item in items:
+        k = key(item)
+        if k in index:
+            first = index[k]
+            first.code += ", " + item.code
+            if hasattr(first, "name"):
+                first.name += ", " + item.name
+            if hasattr(first, "codes"):
+                first.codes += item.codes
+            continue
+        index[k] = item
+        out.append(item)
+    return out
 
 
 def _bool_outcomes(u: Any) -> dict[str, str]:

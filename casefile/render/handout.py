@@ -21,6 +21,12 @@ STATUS_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown"}
 # -------------------------------------------------------------------------------------------------- Markdown
 
 
+def _label(item: object) -> str:
+    """'DE Germany' for one jurisdiction; 'Netherlands, Estonia' for several that read the same."""
+    codes = getattr(item, "codes", [])
+    return f"{item.code} {item.name}" if len(codes) <= 1 else item.name  # type: ignore[attr-defined]
+
+
 def _md(text: str) -> str:
     """User-visible text made safe for Markdown prose (no accidental emphasis, links or tables)."""
     for ch in ("\\", "`", "*", "_", "[", "]", "<", ">", "|"):
@@ -75,10 +81,10 @@ def handout_markdown(r: Report) -> str:
         )
     out += ["", MATRIX_LEGEND, ""]
     out += [f"## {SECTIONS['differences']}", "", DIFFERENCES_NOTE, ""]
-    out += [f"- **{d.code} {d.name}** — {_shown_md(d.outcome)}: {d.sentence}" for d in r.differences]
+    out += [f"- **{_label(d)}** — {_shown_md(d.outcome)}: {d.sentence}" for d in r.differences]
     out += ["", f"## {SECTIONS['cards']}", ""]
     for c in r.cards:
-        out += [f"### {c.code} {c.name}{' ★' if c.applied else ''} — {_shown_md(c.outcome)}", ""]
+        out += [f"### {_label(c)}{' ★' if c.applied else ''} — {_shown_md(c.outcome)}", ""]
         lenses = f"Access: {c.access.text} · Practice: {c.practice.text} · Standard: {c.standard.text}"
         out.append(f"- {lenses}" + (" · **tension**" if c.tension else ""))
         out += [f"- **{label}:** {text}" for label, text in c.lines]
@@ -221,13 +227,13 @@ def handout_text(r: Report, console: Console) -> None:
     console.print(_heading(SECTIONS["differences"]))
     console.print(Text(DIFFERENCES_NOTE, style="dim"))
     for d in r.differences:
-        t = Text(f"{d.code} {d.name}: ", style="bold")
+        t = Text(f"{_label(d)}: ", style="bold")
         t.append_text(_styled(d.outcome))
         t.append(". " + d.sentence)
         console.print(_item(t))
     console.print(_heading(SECTIONS["cards"]))
     for c in r.cards:
-        t = Text(f"{c.code} {c.name}" + (" ★" if c.applied else "") + " — ", style="bold")
+        t = Text(_label(c) + (" ★" if c.applied else "") + " — ", style="bold")
         t.append_text(_styled(c.outcome))
         console.print(t)
         lenses = Text("Access: ")
