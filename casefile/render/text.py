@@ -16,7 +16,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from casefile.report import SECTIONS
 from casefile.results import Assessment, JurisdictionResult
+from casefile.rulebook import default_rulebook
 
 STATUS = {"met": ("✓", "green"), "not_met": ("✗", "red"), "unknown": ("?", "yellow")}
 OUTCOME_STYLE = {
@@ -82,9 +84,15 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
     lenses = Table.grid(padding=(0, 1))
     lenses.add_column(style="bold", no_wrap=True)
     lenses.add_column()
-    lenses.add_row("Access", styled(j.access.outcome))
-    lenses.add_row("Practice", styled(j.practice.outcome))
-    lenses.add_row("Standard", styled(j.standard.outcome))
+    from casefile.report import lens_confidence
+
+    book = default_rulebook()
+    for name, lens in (("Access", j.access), ("Practice", j.practice), ("Standard", j.standard)):
+        shown = lens_confidence(lens, j, book)
+        cell = styled(lens.outcome)
+        if shown.confidence != "high":
+            cell.append(f" ({shown.confidence} confidence)", style="yellow")
+        lenses.add_row(name, cell)
     if j.tension:
         lenses.add_row("Tension", Text("practice is less favourable than the common standard", style="bold magenta"))
     parts.append(lenses)
@@ -133,19 +141,26 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
             parts.append(line)
             parts.append(Text("   " + _outcomes_text(u.outcomes, j.outcome), style="dim"))
     if j.why_not:
-        parts.append(Text("\nWhy not a better outcome", style="bold underline"))
+        parts.append(Text("\n" + SECTIONS["why_not"], style="bold underline"))
         for w in j.why_not[:6]:
             parts.append(Text(" – " + w.sentence))
     if j.what_would_change:
-        parts.append(Text("\nWhat would change it", style="bold underline"))
+        from casefile.report import change_shown
+
+        parts.append(Text("\n" + SECTIONS["depends_on"], style="bold underline"))
         for c in j.what_would_change:
+            shown = change_shown(c, book)
             change = ", ".join(f"{k} = {_value(v)}" for k, v in c.set.items())
             line = Text(" → ")
             line.append(change, style="bold")
             line.append(" gives ")
             line.append_text(styled(c.outcome))
+            if shown.confidence != "high":
+                line.append(f" ({shown.confidence} confidence)", style="yellow")
             line.append(f"  ({', '.join(c.because)}; {', '.join(c.sources)})", style="dim")
             parts.append(line)
+            for cav in shown.caveats:
+                parts.append(Text(f"   ⚠ {cav}", style="yellow"))
     return Panel(
         Group(*parts),
         title=title,
@@ -161,141 +176,6 @@ def _value(v: object) -> str:
     if isinstance(v, list):
         return "[" + ", ".join(str(x) for x in v) + "]"
     return str(v)
-
-
-SHORT = {
-    "access_to_procedure": "procedure",
-    "humanitarian_pathway": "humanitarian",
-    "entry_barred": "barred",
-    "not_received": "not received",
-    "no_legal_pathway": "no pathway",
-    "protection_likely": "protection",
-    "individual_assessment": "individual",
-    "decision_postponed": "postponed",
-    "exclusion_review": "exclusion",
-    "refusal_likely": "refusal",
-    "not_assessed": "—",
-}
-LEGEND = (
-    "procedure = access to the procedure · humanitarian = humanitarian pathway · barred = entry barred · "
-    "protection / individual / refusal = protection likely / individual assessment / refusal likely · "
-    "postponed = decision postponed · exclusion = exclusion review · — = not assessed"
-)
-
-
-def short(outcome: str) -> Text:
-    return Text(SHORT.get(outcome, words(outcome)), style=OUTCOME_STYLE.get(outcome, ""))
-
-
-def comparison_table(a: Assessment) -> Table:
-    table = Table(title=None, box=box.SIMPLE_HEAVY, show_lines=False, expand=False, pad_edge=False)
-    table.add_column("", no_wrap=True, width=1)
-    table.add_column("Jurisdiction", no_wrap=True)
-    table.add_column("Access", no_wrap=True)
-    table.add_column("Practice", no_wrap=True)
-    table.add_column("Standard", no_wrap=True)
-    table.add_column("Gap", justify="center", no_wrap=True)
-    table.add_column("Outcome", no_wrap=True)
-    for j in a.jurisdictions:
-        table.add_row(
-            "★" if j.application_country else "",
-            f"{j.code} {j.name}",
-            short(j.access.outcome),
-            short(j.practice.outcome),
-            short(j.standard.outcome),
-            Text("yes", style="bold magenta") if j.tension else Text("–", style="dim"),
-            short(j.outcome),
-        )
-    return table
-
-
-def render_compare(a: Assessment, console: Console, differences: list[str] | None = None) -> None:
-    console.print(notice(a.disclaimer))
-    console.print(header(a))
-    for w in warnings(a):
-        console.print(w)
-    console.print(comparison_table(a))
-    console.print(
-        Text(
-            "★ = where the person applied. Gap = practice less favourable than the common standard (tension).",
-            style="dim",
-        )
-    )
-    console.print(Text(LEGEND, style="dim"))
-    console.print()
-    console.print(Text("Why", style="bold underline"))
-    for j in a.jurisdictions:
-        barred = j.access.outcome == j.outcome and j.access.outcome not in (
-            "access_to_procedure",
-            "humanitarian_pathway",
-        )
-        stage = "access" if barred else "practice"
-        deciding = [f for f in j.fired if f.decided and f.stage == stage]
-        line = Text()
-        line.append(f"{j.code} ", style="bold")
-        line.append_text(styled(j.outcome))
-        line.append(": ")
-        line.append("; ".join(f"{f.title} [{', '.join(f.sources)}]" for f in deciding) or "—")
-        if j.tension:
-            std = [f for f in j.fired if f.decided and f.stage == "standard"]
-            line.append(f" — the standard gives {words(j.standard.outcome)}", style="magenta")
-            if std:
-                line.append(f" ({std[0].title})", style="magenta")
-        console.print(line)
-    if differences:
-        console.print()
-        console.print(Text("What makes the difference", style="bold underline"))
-        for d in differences:
-            console.print(Text(" • " + d))
-    better = [(j.code, j.why_not[0]) for j in a.jurisdictions if j.why_not]
-    if better:
-        console.print()
-        console.print(Text("Why not a better outcome (the first reason in each)", style="bold underline"))
-        for code, w in better:
-            console.print(Text(f" {code}: {w.sentence}"))
-    unknowns = _unknowns_across(a)
-    if unknowns:
-        console.print()
-        console.print(Text("Unknown facts that would decide an outcome", style="bold underline"))
-        for question, per_code in unknowns:
-            console.print(Text(" ? " + question, style="bold"))
-            grouped: dict[str, list[str]] = {}
-            for code, text in per_code:
-                grouped.setdefault(text, []).append(code)
-            for text, codes in grouped.items():
-                console.print(Text(f"     {', '.join(codes)}: {text}", style="dim"))
-    from casefile.explain import favourability
-
-    changes = [
-        (j.code, c)
-        for j in a.jurisdictions
-        for c in [c for c in j.what_would_change if favourability(c.outcome) > favourability(j.outcome)][:2]
-    ]
-    if changes:
-        console.print()
-        console.print(Text("What would improve it (verified by re-running the engine)", style="bold underline"))
-        for code, c in changes:
-            line = Text(f" {code}: ")
-            line.append(", ".join(f"{k} = {_value(v)}" for k, v in c.set.items()), style="bold")
-            line.append(" → ")
-            line.append_text(styled(c.outcome))
-            line.append(f"  [{', '.join(c.sources[:3])}]", style="dim")
-            console.print(line)
-    console.print()
-    console.print(notice(a.disclaimer))
-
-
-def _unknowns_across(a: Assessment) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Each deciding unknown once, with what it would do in each jurisdiction."""
-    order: list[str] = []
-    table: dict[str, tuple[str, list[tuple[str, str]]]] = {}
-    for j in a.jurisdictions:
-        for u in j.unknowns:
-            if u.fact not in table:
-                order.append(u.fact)
-                table[u.fact] = (u.question, [])
-            table[u.fact][1].append((j.code, _outcomes_text(u.outcomes, j.outcome)))
-    return [table[f] for f in order]
 
 
 def _outcomes_text(outcomes: dict[str, str], now: str) -> str:
