@@ -80,6 +80,11 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
         title.append("  ★ applied here", style="bold blue")
     title.append("  →  ")
     title.append_text(styled(j.outcome))
+    from casefile.report import headline
+
+    head = headline(j, default_rulebook())
+    if head.confidence != "high":
+        title.append(f" ({head.confidence} confidence)", style="yellow")
     parts: list[RenderableType] = []
     lenses = Table.grid(padding=(0, 1))
     lenses.add_column(style="bold", no_wrap=True)
