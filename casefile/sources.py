@@ -1,10 +1,12 @@
 """Where every conclusion comes from: the seed documents and the legal and policy facts.
 
 ``seeds/`` holds one record per seed document (title, publisher, date, URL, a summary in our own words and the
-short passages that rules cite) and ``seeds/legal.yaml``, the dated legal and policy facts of ``legal-facts.md``
-with the web pages they were read from. Rules cite ``seed:<id>#<passage>`` (e.g. ``seed:000#andrei``) or
-``legal:<fact id>`` (e.g. ``legal:G6``). This module loads those records and resolves citations; a citation that
-does not resolve stops the rulebook from loading.
+short passages that rules cite) and ``seeds/legal.yaml``, the dated legal and policy facts of ``legal-facts.md`` and
+its 2025-26 continuation ``legal-facts-2026.md``, with the web pages they were read from. A fact that the later sheet
+corrects keeps its first wording and carries the correction, which every quotation of it shows. Facts marked
+``use: context`` are background only. Rules cite ``seed:<id>#<passage>`` (e.g. ``seed:000#andrei``) or
+``legal:<fact id>`` (e.g. ``legal:G6``, ``legal:LT-B8``). This module loads those records and resolves citations;
+a citation that does not resolve stops the rulebook from loading.
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ from typing import Any
 from casefile.documents import load_file
 from casefile.errors import InputError, Problem, did_you_mean
 
-CITATION = re.compile(r"^(?:seed:(?P<seed>\d{3})#(?P<passage>[a-z0-9_]+)|legal:(?P<fact>[A-Z]{1,2}\d{1,2}a?))$")
+#: ``seed:<3 digits>#<passage>`` or ``legal:<fact id>``; fact ids are a one- or two-letter prefix, optionally a country
+#: or EU prefix before a dash (``LT-B8``, ``EU-D1``), then a number of up to three digits (``G6``, ``PL3``, ``F9a``).
+CITATION = re.compile(
+    r"^(?:seed:(?P<seed>\d{3})#(?P<passage>[a-z0-9_]+)|legal:(?P<fact>(?:[A-Z]{2}-)?[A-Z]{1,2}[1-9]\d{0,2}a?))$"
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,21 @@ class LegalFact:
     note: str = ""
     web: tuple[str, ...] = ()
     seeds: tuple[str, ...] = ()
+    corrected: str = ""
+    """What a later fact sheet (legal-facts-2026.md §10) says instead; the fact text stays as first transcribed."""
+    corrected_by: tuple[str, ...] = ()
+    """Ids of the later facts the correction points to."""
+    use: str = ""
+    """``context`` for facts kept as background only: no outcome rests on them."""
+
+    @property
+    def context_only(self) -> bool:
+        return self.use == "context"
+
+    @property
+    def text(self) -> str:
+        """The fact as the sheet states it, followed by any later correction, so no quotation omits it."""
+        return f"{self.fact} Corrected (2026): {self.corrected}" if self.corrected else self.fact
 
     @property
     def unverified(self) -> bool:
@@ -112,7 +133,7 @@ class SourceRegistry:
             ref,
             "legal",
             f"legal-facts {fact.id} ({fact.section}, {fact.date})",
-            fact.fact,
+            fact.text,
             status=fact.status,
             note=fact.note,
             urls=urls,
@@ -122,7 +143,7 @@ class SourceRegistry:
         """A hint for a citation that does not resolve."""
         m = CITATION.match(ref)
         if not m:
-            return "write seed:<3 digits>#<passage> or legal:<fact id>, e.g. seed:000#andrei or legal:G6"
+            return "write seed:<3 digits>#<passage> or legal:<fact id>, e.g. seed:000#andrei, legal:G6 or legal:LT-B8"
         if m["seed"]:
             seed = self.seeds.get(m["seed"])
             if seed is None:
@@ -159,6 +180,9 @@ def load_sources(folder: Path) -> SourceRegistry:
                         note=_text(row.get("note") or ""),
                         web=tuple(row.get("web") or ()),
                         seeds=tuple(str(s) for s in row.get("seeds") or ()),
+                        corrected=_text(row.get("corrected") or ""),
+                        corrected_by=tuple(str(c) for c in row.get("corrected_by") or ()),
+                        use=_use(path, row),
                     )
                     _ = i
                 for row in data.get("web") or []:
@@ -188,6 +212,16 @@ def load_sources(folder: Path) -> SourceRegistry:
     if problems:
         raise InputError(problems)
     return SourceRegistry(seeds=seeds, facts=facts, web=web, facts_run_to=facts_run_to)
+
+
+def _use(path: Path, row: dict[str, Any]) -> str:
+    """The optional ``use`` mark of a fact: only ``context`` is known."""
+    use = str(row.get("use") or "")
+    if use not in ("", "context"):
+        raise InputError.single(
+            str(path), f"fact {row.get('id')}: unknown use '{use}'", field="use", hint="the only mark is 'use: context'"
+        )
+    return use
 
 
 def _text(value: Any) -> str:

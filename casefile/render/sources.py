@@ -9,6 +9,7 @@ from rich.text import Text
 
 from casefile.errors import InputError, did_you_mean
 from casefile.rulebook import Rulebook
+from casefile.sources import LegalFact
 
 
 def render_sources(book: Rulebook, console: Console) -> None:
@@ -26,12 +27,16 @@ def render_sources(book: Rulebook, console: Console) -> None:
             str(len(book.citing(f"seed:{seed.id}"))),
         )
     console.print(table)
-    facts = Table(box=box.SIMPLE, title=f"Legal and policy facts (run to {reg.facts_run_to})")
+    facts = Table(box=box.SIMPLE, title=f"Legal and policy facts, run to {reg.facts_run_to}")
     for col in ("Id", "Section", "Date", "Status", "Cited by"):
         facts.add_column(col)
     for fact in reg.facts.values():
         facts.add_row(
-            fact.id, fact.section, fact.date, ", ".join(fact.status) or "", str(len(book.citing(f"legal:{fact.id}")))
+            fact.id + (" (corrected)" if fact.corrected else ""),
+            fact.section,
+            fact.date,
+            ", ".join(fact.status) or "",
+            _cited_by(book, fact),
         )
     console.print(facts)
     console.print("Show one: casefile sources 000   ·   casefile sources legal:G6")
@@ -62,6 +67,9 @@ def render_source(book: Rulebook, ref: str, console: Console) -> None:
         )
     console.print(Text(f"legal:{fact.id}  ({fact.section}, {fact.date})", style="bold"))
     console.print(Text(fact.fact))
+    if fact.corrected:
+        by = f" (see {', '.join('legal:' + c for c in fact.corrected_by)})" if fact.corrected_by else ""
+        console.print(Text(f"Corrected (2026): {fact.corrected}{by}", style="magenta"))
     if fact.status:
         console.print(Text(f"⚠ {', '.join(fact.status)}: {fact.note}", style="yellow"))
     for w in fact.web:
@@ -69,4 +77,15 @@ def render_source(book: Rulebook, ref: str, console: Console) -> None:
     if fact.seeds:
         console.print(f"  seeds: {', '.join(fact.seeds)}")
     users = book.citing(f"legal:{fact.id}")
-    console.print(Text("cited by: " + (", ".join(users) if users else "no rule"), style="cyan"))
+    if fact.context_only and not users:
+        console.print(Text("context only: background, no outcome rests on it", style="cyan"))
+    else:
+        console.print(Text("cited by: " + (", ".join(users) if users else "no rule"), style="cyan"))
+
+
+def _cited_by(book: Rulebook, fact: LegalFact) -> str:
+    """How many rules cite a fact, or "context only" for background facts that no outcome rests on."""
+    count = len(book.citing(f"legal:{fact.id}"))
+    if fact.context_only:
+        return "context only" + (f"; {count}" if count else "")
+    return str(count)
