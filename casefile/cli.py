@@ -115,7 +115,7 @@ def write_output(text: str, output: Path | None, force: bool) -> None:
     typer.echo(f"wrote {output}", err=True)
 
 
-def render(assessment, fmt: str, kind: str, case=None, details: bool = False) -> str:
+def render(assessment, fmt: str, kind: str, case=None, details: bool = False, plain: bool = False) -> str:
     """Render an assessment ('evaluate' or 'compare') in a format, as a string.
 
     compare's text, Markdown and HTML are one handout built once (:mod:`casefile.report`) and only formatted here.
@@ -139,7 +139,7 @@ def render(assessment, fmt: str, kind: str, case=None, details: bool = False) ->
         from casefile.render.handout import handout_text
 
         buf = StringIO()
-        handout_text(report, _buffer_console(buf))
+        handout_text(report, _buffer_console(buf, plain))
         return _trim(buf.getvalue())
     if fmt == "markdown":
         from casefile.render.markdown import render_markdown
@@ -152,7 +152,7 @@ def render(assessment, fmt: str, kind: str, case=None, details: bool = False) ->
     from casefile.render.text import render_evaluate
 
     buf = StringIO()
-    render_evaluate(assessment, _buffer_console(buf))
+    render_evaluate(assessment, _buffer_console(buf, plain))
     return buf.getvalue()
 
 
@@ -161,8 +161,10 @@ def _trim(text: str) -> str:
     return "\n".join(line.rstrip(" ") for line in text.split("\n"))
 
 
-def _buffer_console(buf) -> Console:
-    return Console(file=buf, width=_width(), force_terminal=_colour(), highlight=False, no_color=not _colour())
+def _buffer_console(buf, plain: bool = False) -> Console:
+    """A console writing into `buf`; `plain` (writing a file) means no colour codes."""
+    colour = _colour() and not plain
+    return Console(file=buf, width=_width(), force_terminal=colour, highlight=False, no_color=not colour)
 
 
 def _width() -> int:
@@ -172,13 +174,49 @@ def _width() -> int:
 
 
 def _colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Colour on a terminal; never when NO_COLOR is set to something (no-color.org); always when FORCE_COLOR is."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+EXTENSIONS = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "json",
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".txt": "text",
+}
+
+
+def choose_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...] = Formats) -> str:
+    """The output format: --format if given, else the --output file's extension (.html, .md, .json, .csv), else
+    text. A --format that contradicts the extension is refused, so report.html never holds terminal text."""
+    implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        fmt = implied if implied in allowed else "text"
+    elif implied is not None and implied != fmt:
+        raise InputError.single(
+            str(output),
+            f"the name says {implied}, but --format says {fmt}; nothing was written",
+            hint=f"name the file {_suffix(fmt)} or leave out --format",
+        )
+    if fmt not in allowed:
+        raise InputError.single(None, f"expected one of {', '.join(allowed)}, got {fmt!r}", field="--format")
+    return fmt
+
+
+def _suffix(fmt: str) -> str:
+    return {"markdown": ".md", "text": ".txt"}.get(fmt, "." + fmt)
 
 
 def check_format(fmt: str) -> str:
-    if fmt not in Formats:
-        raise InputError.single(None, f"expected one of {', '.join(Formats)}, got {fmt!r}", field="--format")
-    return fmt
+    return choose_format(fmt, None)
 
 
 def redacted(assessment):
@@ -194,7 +232,15 @@ JurisOpt = Annotated[
     typer.Option("--jurisdiction", "-j", help="Jurisdiction code (DE NL EE LV LT PL FI) or 'baltics'; repeat."),
 ]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Assessment date YYYY-MM-DD (default: the case's).")]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, markdown or html.")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="text, json, markdown or html (default: from the --output name, else text).",
+    ),
+]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
 RedactOpt = Annotated[bool, typer.Option("--redact", help="Replace the name and free-text notes with the case id.")]
@@ -205,7 +251,7 @@ def _report(
     case: str,
     jurisdiction: list[str] | None,
     as_of: str | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     force: bool,
     redact: bool,
@@ -214,12 +260,12 @@ def _report(
     """evaluate and compare: assess, optionally redact, render, print or write."""
     from casefile.assessment import assess
 
-    check_format(fmt)
+    fmt = choose_format(fmt, output)
     c = load(case)
     result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction)
     if redact:
         redacted(result)
-    write_output(render(result, fmt, kind, c, details), output, force)
+    write_output(render(result, fmt, kind, c, details, plain=output is not None), output, force)
 
 
 @app.command()
@@ -227,7 +273,7 @@ def evaluate(
     case: CaseArg,
     jurisdiction: JurisOpt = None,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = "text",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     redact: RedactOpt = False,
@@ -241,7 +287,7 @@ def compare(
     case: CaseArg,
     jurisdiction: JurisOpt = None,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = "text",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     redact: RedactOpt = False,
@@ -257,49 +303,83 @@ def compare(
 def timeline(
     case: CaseArg,
     jurisdiction: JurisOpt = None,
-    start: Annotated[str | None, typer.Option("--from", help="First date YYYY-MM-DD (default: 2022-02-24).")] = None,
-    end: Annotated[
-        str | None, typer.Option("--to", help="Last date YYYY-MM-DD (default: the rulebook's date).")
+    start: Annotated[
+        str | None,
+        typer.Option("--from", metavar="DATE", help="First date YYYY-MM-DD (default: where the case's story starts)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    end: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Last date YYYY-MM-DD (default: the rulebook's date).")
+    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
-    """How each jurisdiction's outcome changes across the dates that matter to this case, and why."""
-    from casefile.render.timeline import render_timeline, timeline_json
+    """How each jurisdiction's outcome changes across the dates that matter to this case, and why.
+
+    Example: casefile timeline mobilised-deserter -j DE -j NL
+    """
+    from casefile.render.timeline import timeline_doc, timeline_json
     from casefile.rulebook import default_rulebook
     from casefile.timeline import timeline as build
 
-    if fmt not in ("text", "json"):
-        raise InputError.single(None, f"expected text or json, got {fmt!r}", field="--format")
+    fmt = choose_format(fmt, output)
     c = load(case)
     t = build(c, start=parse_date(start, "--from"), end=parse_date(end, "--to"), jurisdictions=jurisdiction)
+    book = default_rulebook()
     if fmt == "json":
-        typer.echo(json.dumps(timeline_json(t, default_rulebook()), indent=2))
+        text = json.dumps(timeline_json(t, book), indent=2)
     else:
-        render_timeline(t, default_rulebook(), _console())
+        text = _format_doc(timeline_doc(t, book, c.name), fmt, output)
+    write_output(text, output, force)
 
 
 @app.command()
 def whatif(
     case: CaseArg,
     set_: Annotated[
-        list[str], typer.Option("--set", help="path=value, e.g. military.draft_notice_received=true; repeat.")
+        list[str],
+        typer.Option(
+            "--set",
+            metavar="FACT=VALUE",
+            help="e.g. military.draft_notice_received=true (=unknown removes it); repeat.",
+        ),
     ],
     jurisdiction: JurisOpt = None,
     as_of: AsOfOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
-    """The assessment before and after changing some facts, with what changed and why."""
-    from casefile.render.whatif import render_whatif, whatif_json
+    """The assessment before and after changing some facts, with what changed and why.
+
+    Example: casefile whatif andrei --set military.deserted=true
+    """
+    from casefile.render.whatif import whatif_doc, whatif_json
     from casefile.rulebook import default_rulebook
     from casefile.whatif import what_if
 
-    if fmt not in ("text", "json"):
-        raise InputError.single(None, f"expected text or json, got {fmt!r}", field="--format")
+    fmt = choose_format(fmt, output)
     w = what_if(load(case), set_, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction, explain=fmt == "json")
     if fmt == "json":
-        typer.echo(json.dumps(whatif_json(w), indent=2))
+        text = json.dumps(whatif_json(w), indent=2)
     else:
-        render_whatif(w, default_rulebook(), _console())
+        text = _format_doc(whatif_doc(w, default_rulebook()), fmt, output)
+    write_output(text, output, force)
+
+
+def _format_doc(doc, fmt: str, output: Path | None) -> str:
+    """A plain document (what-if, timeline, matrix) as text, Markdown or HTML."""
+    from io import StringIO
+
+    from casefile.render.doc import to_console, to_html, to_markdown
+
+    if fmt == "markdown":
+        return to_markdown(doc)
+    if fmt == "html":
+        return to_html(doc)
+    buf = StringIO()
+    to_console(doc, _buffer_console(buf, plain=output is not None))
+    return _trim(buf.getvalue())
 
 
 @app.command()

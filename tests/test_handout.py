@@ -174,3 +174,51 @@ def test_the_html_handout_prints_on_at_most_three_a4_pages(case: str, tmp_path: 
             write_png(doc[0].render(scale=1.4, rev_byteorder=True), ARTIFACTS / "handout-andrei-page1.png")
     finally:
         doc.close()
+
+
+# ------------------------------------------------------------------------------------ one content, every format
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [("out.html", "<!DOCTYPE html>"), ("out.md", "> **⚠"), ("out.json", "{"), ("out.txt", "╭"), ("out.report", "╭")],
+)
+def test_the_output_name_chooses_the_format(tmp_path: Path, name: str, starts: str) -> None:
+    target = tmp_path / name
+    r = run_cli(["compare", "andrei", "-o", str(target)])
+    assert r.code == 0, r.err
+    written = target.read_text(encoding="utf-8")
+    assert written.startswith(starts), written[:80]
+    assert "\x1b[" not in written, "no colour codes in a file"
+
+
+def test_a_format_that_contradicts_the_output_name_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    r = run_cli(["compare", "andrei", "--format", "text", "-o", str(target)])
+    assert r.code == 2
+    assert "report.html" in r.err and "--format" in r.err
+    assert not target.exists(), "nothing was written"
+    ok = run_cli(["compare", "andrei", "--format", "html", "-o", str(target)])
+    assert ok.code == 0 and target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_whatif_speaks_in_words_in_every_format(fmt: str) -> None:
+    r = run_cli(["whatif", "andrei", "--set", "military.draft_notice_received=true", "-f", fmt])
+    assert r.code == 0, r.err
+    out = " ".join(body(r.out, fmt).replace("\\", "").split())
+    assert "Received a call-up (draft notice): yes" in out
+    assert "military.draft_notice_received" not in out and "True" not in out
+    assert re.search(r"individual assessment\W+refusal likely \(medium confidence\)", " ".join(out.split()))
+    assert "Educational model, not legal advice" in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_timeline_starts_where_the_story_starts_in_every_format(fmt: str) -> None:
+    r = run_cli(["timeline", "mobilised-deserter", "-j", "DE", "-f", fmt])
+    assert r.code == 0, r.err
+    out = " ".join(body(r.out, fmt).replace("\\", "").split())
+    assert "24 Feb 2022" not in out, "a 2022 mobilisation case does not start at the invasion"
+    assert "1 Sep 2023" in out and "Deserters after the 2023 change of practice" in out
+    assert "Moratorium" not in out, "only the chosen jurisdictions' dates are listed"
+    assert "Educational model, not legal advice" in out

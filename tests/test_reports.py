@@ -262,9 +262,9 @@ def test_output_writes_the_file_and_refuses_to_overwrite_without_force(tmp_path:
     assert "--force" in r.err
     assert target.read_text(encoding="utf-8") == "keep me"
 
-    r = run_cli(["compare", ANDREI, "--format", "markdown", "--output", str(target), "--force"])
+    r = run_cli(["compare", ANDREI, "--output", str(target), "--force"])
     assert r.code == 0, r.err
-    assert target.read_text(encoding="utf-8").startswith("> ")
+    assert target.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")
 
 
 def test_output_markdown_for_evaluate(tmp_path: Path) -> None:
