@@ -284,9 +284,19 @@ def evaluate(
 
 @app.command()
 def compare(
-    case: CaseArg,
+    case: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="CASE...", help="One case file or example name; several give one matrix of cases × jurisdictions."
+        ),
+    ],
     jurisdiction: JurisOpt = None,
-    as_of: AsOfOpt = None,
+    as_of: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--as-of", metavar="DATE", help="Assessment date YYYY-MM-DD; repeat to compare one case on several dates."
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -295,8 +305,37 @@ def compare(
         bool, typer.Option("--details", help="Add an appendix for trainers: rules, matched facts, all sources.")
     ] = False,
 ) -> None:
-    """The handout: the facts, one table across the jurisdictions, what makes the difference, a card for each."""
-    _report("compare", case, jurisdiction, as_of, fmt, output, force, redact, details)
+    """The handout: the facts, one table across the jurisdictions, what makes the difference, a card for each.
+
+    Example: casefile compare andrei -o andrei.html   (several cases: casefile compare andrei reservist-not-called-up;
+    one case on two dates: casefile compare andrei --as-of 2023-01-01 --as-of 2025-07-29)
+    """
+    dates = as_of or []
+    if len(case) == 1 and len(dates) <= 1:
+        _report("compare", case[0], jurisdiction, dates[0] if dates else None, fmt, output, force, redact, details)
+        return
+    from casefile.assessment import assess
+
+    fmt = choose_format(fmt, output)
+    results = []
+    for raw in case:
+        c = load(raw)
+        for when in dates or [None]:
+            result = assess(c, as_of=parse_date(when, "--as-of"), jurisdictions=jurisdiction, explain=False)
+            results.append(redacted(result) if redact else result)
+    _write_matrix(results, fmt, output, force, "Side by side")
+
+
+def _write_matrix(results, fmt: str, output: Path | None, force: bool, title: str, by_id: bool = False) -> None:
+    from casefile.render.matrix import matrix_doc, matrix_json
+    from casefile.rulebook import default_rulebook
+
+    book = default_rulebook()
+    if fmt == "json":
+        text = json.dumps(matrix_json(results, book), indent=2)
+    else:
+        text = _format_doc(matrix_doc(results, book, title, by_id), fmt, output)
+    write_output(text, output, force)
 
 
 @app.command()
@@ -391,21 +430,47 @@ def schema() -> None:
 
 
 @app.command()
-def examples() -> None:
-    """List the shipped example cases, with what each teaches."""
+def examples(
+    matrix: Annotated[
+        bool, typer.Option("--matrix", help="Every training case side by side: one matrix of cases × jurisdictions.")
+    ] = False,
+    jurisdiction: JurisOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """List the shipped example cases, with what each teaches and the command to run it.
+
+    Example: casefile examples --matrix -o training-cases.html
+    """
     from casefile.examples import list_examples
 
-    console = _console()
-    from rich.table import Table
+    if matrix:
+        from casefile.assessment import assess
+        from casefile.case import load_case
 
-    table = Table(show_lines=True, expand=True)
-    table.add_column("Example", ratio=1)
-    table.add_column("What it teaches, and the contrast to show", ratio=3)
+        fmt = choose_format(fmt, output)
+        results = [assess(load_case(ex.path), jurisdictions=jurisdiction, explain=False) for ex in list_examples()]
+        _write_matrix(results, fmt, output, force, "The training cases side by side", by_id=True)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console()
     for ex in list_examples():
-        teaches = ex.teaches + (f"\n[italic]Contrast:[/italic] {ex.contrast}" if ex.contrast else "")
-        table.add_row(f"[bold]{ex.name}[/bold]\n[dim]{ex.path.name}[/dim]", teaches)
-    console.print(table)
-    console.print(f"Run: casefile compare examples/<file>   ·   {DISCLAIMER}")
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True)
+        table.add_column()
+        head = Text(ex.name, style="bold")
+        console.print(head)
+        table.add_row(" run:", Text(f"casefile compare {ex.path.stem}", style="cyan"))
+        if ex.teaches:
+            table.add_row(" teaches:", ex.teaches)
+        if ex.contrast:
+            table.add_row(" contrast:", ex.contrast)
+        console.print(table)
+        console.print()
+    console.print(f"All of them side by side: casefile examples --matrix   ·   {DISCLAIMER}")
 
 
 @app.command()

@@ -222,3 +222,53 @@ def test_timeline_starts_where_the_story_starts_in_every_format(fmt: str) -> Non
     assert "1 Sep 2023" in out and "Deserters after the 2023 change of practice" in out
     assert "Moratorium" not in out, "only the chosen jurisdictions' dates are listed"
     assert "Educational model, not legal advice" in out
+
+
+# ------------------------------------------------------------------------------------------------- two views
+
+
+@pytest.mark.parametrize("fmt", [*FORMATS, "json"])
+def test_compare_several_cases_gives_one_matrix_of_cases_and_jurisdictions(fmt: str) -> None:
+    r = run_cli(["compare", "andrei", "reservist-not-called-up", "-j", "DE", "-j", "NL", "-f", fmt])
+    assert r.code == 0, r.err
+    if fmt == "json":
+        import json
+
+        rows = json.loads(r.out)["rows"]
+        assert [row["case_id"] for row in rows] == ["andrei", "reservist-not-called-up"]
+        assert rows[0]["jurisdictions"]["DE"] == {
+            "outcome": "refusal_likely",
+            "confidence": "low",
+            "tension": True,
+            "application_country": True,
+        }
+        return
+    out = " ".join(body(r.out, fmt).replace("\\", "").split())
+    assert "Andrei" in out and "Reservist" in out
+    assert "refusal (low)" in out, "Andrei in Germany, with its confidence"
+    assert "Educational model, not legal advice" in out
+
+
+def test_compare_one_case_on_several_dates() -> None:
+    r = run_cli(["compare", "andrei", "--as-of", "2023-01-01", "--as-of", "2025-07-29", "-j", "DE", "-f", "markdown"])
+    assert r.code == 0, r.err
+    rows = [line for line in r.out.splitlines() if line.startswith("| Andrei")]
+    assert len(rows) == 2
+    assert "1 Jan 2023" in rows[0] and "individual" in rows[0]
+    assert "29 Jul 2025" in rows[1] and "refusal (low)" in rows[1]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_examples_matrix_shows_every_training_case_by_its_runnable_name(fmt: str) -> None:
+    r = run_cli(["examples", "--matrix", "-f", fmt])
+    assert r.code == 0, r.err
+    out = body(r.out, fmt).replace("\\", "")
+    for name in EXAMPLE_NAMES:
+        assert name in out, name
+
+
+def test_examples_lists_full_runnable_names_at_100_columns() -> None:
+    r = run_cli(["examples"], env={"COLUMNS": "100"})
+    assert r.code == 0, r.err
+    for name in EXAMPLE_NAMES:
+        assert f"casefile compare {name}" in r.out, name

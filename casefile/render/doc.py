@@ -113,7 +113,9 @@ def to_html(doc: Doc) -> str:
             out.append("<ul>" + "".join(f"<li>{e(item)}</li>" for item in block[1]) + "</ul>")
         elif kind == "table":
             head = "".join(f'<th scope="col">{e(h)}</th>' for h in block[1])
-            rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in block[2])
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{e(c).replace(chr(10), '<br>')}</td>" for c in row) + "</tr>" for row in block[2]
+            )
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     out += [
         f'<aside class="notice" role="note" id="notice-bottom">⚠ {e(doc.notice)}</aside>',
@@ -122,6 +124,15 @@ def to_html(doc: Doc) -> str:
         "</html>",
     ]
     return "\n".join(out) + "\n"
+
+
+def _fits(headers: list[str], rows: list[list[str]], width: int) -> bool:
+    """Whether a table fits `width` with no cell wrapped (else it is printed as a list)."""
+    need = 0
+    for i, h in enumerate(headers):
+        cells = [line for r in rows for line in r[i].split("\n")] + [h]
+        need += max(len(c) for c in cells) + 2
+    return need <= width
 
 
 def to_console(doc: Doc, console: Console) -> None:
@@ -150,11 +161,23 @@ def to_console(doc: Doc, console: Console) -> None:
                 grid.add_row(" •", item)
                 console.print(grid)
         elif kind == "table":
-            table = Table(box=box.SIMPLE_HEAVY, pad_edge=False)
-            for h in block[1]:
-                table.add_column(h)
-            for row in block[2]:
-                table.add_row(*row)
-            console.print(table)
+            headers, rows = block[1], block[2]
+            if _fits(headers, rows, console.width):
+                table = Table(box=box.SIMPLE_HEAVY, pad_edge=False)
+                for h in headers:
+                    table.add_column(h, no_wrap=True)
+                for row in rows:
+                    table.add_row(*row)
+                console.print(table)
+                continue
+            # Too wide for the terminal: one entry per row, wrapped lines keeping their indent.
+            for row in rows:
+                console.print(Text(row[0].replace("\n", " — "), style="bold"))
+                rest = " · ".join(f"{h}: {c}" for h, c in zip(headers[1:], row[1:], strict=True))
+                grid = Table.grid(padding=(0, 1, 0, 0))
+                grid.add_column(width=2, no_wrap=True)
+                grid.add_column()
+                grid.add_row("", rest)
+                console.print(grid)
     console.print()
     console.print(notice(doc.notice))
