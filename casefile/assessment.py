@@ -15,11 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from casefile import DISCLAIMER
-from casefile.case import E_SUMMONS_LAW, CaseFile
+from casefile.case import E_SUMMONS_LAW, CaseFile, age_on
 from casefile.conditions import show_value
 from casefile.engine import Matcher, Trace, deciding, matcher, run
 from casefile.errors import InputError, RulebookError
-from casefile.facts import FactSet, facts_of
+from casefile.facts import FactSet, access_date, facts_of
 from casefile.results import (
     Assessment,
     ChecklistItem,
@@ -30,7 +30,10 @@ from casefile.results import (
 )
 from casefile.rulebook import (
     BARRED,
+    DECIDING_STAGES,
+    STAGES,
     FAVOURABILITY,
+    UNSETTLED,
     GROUP_ALIASES,
     JURISDICTIONS,
     Rule,
@@ -38,7 +41,6 @@ from casefile.rulebook import (
     default_rulebook,
 )
 
-REGISTER_DATE = dt.date(2024, 11, 1)  # legal-facts R4: the unified e-summons register went live as a pilot
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,24 @@ class Decision:
     practice_rules: tuple[str, ...]
     standard_rules: tuple[str, ...]
     practice_if_reached: str
+    standard_access: str = "access_to_procedure"
+    standard_access_rules: tuple[str, ...] = ()
+    responsibility: str = "not_applicable"
+    responsibility_rules: tuple[str, ...] = ()
+
+    @property
+    def tension_in(self) -> tuple[str, ...]:
+        """Where practice is less favourable than the common standard: in access, in protection, or both."""
+        out: list[str] = []
+        if self.access in BARRED and self.standard_access not in BARRED:
+            out.append("access")
+        if self.access not in BARRED and FAVOURABILITY[self.practice] < FAVOURABILITY[self.standard]:
+            out.append("protection")
+        return tuple(out)
 
     @property
     def tension(self) -> bool:
-        return FAVOURABILITY[self.practice] < FAVOURABILITY[self.standard]
+        return bool(self.tension_in)
 
 
 def parse_jurisdictions(codes: Iterable[str] | None) -> list[str]:
@@ -90,7 +106,7 @@ def decide(trace: Trace, rulebook: Rulebook, code: str) -> Decision:
     """Access, practice and standard outcomes of one jurisdiction, by precedence among the rules that fired."""
     results: dict[str, tuple[str, tuple[str, ...]]] = {}
     by_stage = trace.by_stage(rulebook)
-    for stage in ("access", "practice", "standard"):
+    for stage in DECIDING_STAGES:
         fired = by_stage.get((stage, code), [])
         winners = deciding(fired, rulebook)
         outcomes = {r.outcome for r in winners}
@@ -106,9 +122,18 @@ def decide(trace: Trace, rulebook: Rulebook, code: str) -> Decision:
     practice_if_reached, practice_rules = results["practice"]
     practice = "not_assessed" if access in BARRED else practice_if_reached
     standard, standard_rules = results["standard"]
-    outcome = access if access in BARRED else practice
+    outcome = access if access in BARRED or access in UNSETTLED else practice
     return Decision(
-        outcome, access, practice, standard, access_rules, practice_rules, standard_rules, practice_if_reached
+        outcome,
+        access,
+        practice,
+        standard,
+        access_rules,
+        practice_rules,
+        standard_rules,
+        practice_if_reached,
+        *results["standard_access"],
+        *results["responsibility"],
     )
 
 
@@ -153,7 +178,7 @@ def jurisdiction_result(case: CaseFile, trace: Trace, book: Rulebook, code: str)
     fired_here = [book.rules[r] for r in trace.fired if code in book.rules[r].jurisdictions]
     fired_ids = {r.id for r in fired_here}
     fired_out: list[FiredRule] = []
-    stage_order = {"derive": 0, "access": 1, "practice": 2, "standard": 3}
+    stage_order = {s: i for i, s in enumerate(STAGES)}
     for rule in sorted(fired_here, key=lambda r: (stage_order[r.stage], r.id)):
         beaten_by = sorted(
             o for o in fired_ids if o != rule.id and rule.id in book.defeats[o] and book.rules[o].stage == rule.stage
@@ -192,35 +217,66 @@ def jurisdiction_result(case: CaseFile, trace: Trace, book: Rulebook, code: str)
         for c in book.checklist_for(code)
     ]
 
-    def lens(outcome: str, rules: tuple[str, ...]) -> LensResult:
-        return LensResult(outcome=outcome, reasons=[_reason(book.rules[r]) for r in rules], rules=list(rules))
+    def lens(outcome: str, rules: tuple[str, ...], **extra: object) -> LensResult:
+        deciding = [book.rules[r] for r in rules]
+        return LensResult(
+            outcome=outcome,
+            confidence=lowest_confidence(r.confidence for r in deciding),  # type: ignore[arg-type]
+            caveat=joined_caveats(deciding),
+            reasons=[_reason(r) for r in deciding],
+            rules=list(rules),
+            **extra,  # type: ignore[arg-type]
+        )
 
     practice = lens(d.practice, d.practice_rules)
     if d.access in BARRED:
         access_titles = "; ".join(book.rules[r].title for r in d.access_rules)
-        practice = LensResult(
-            outcome="not_assessed",
-            reasons=[
-                f"Not assessed: the route described does not reach a procedure ({access_titles}). If a "
-                f"procedure were reached, practice would give {d.practice_if_reached.replace('_', ' ')}: "
-                + " ".join(_reason(book.rules[r]) for r in d.practice_rules)
-            ],
-            rules=list(d.practice_rules),
+        practice = lens(
+            "not_assessed",
+            d.practice_rules,
             if_reached=d.practice_if_reached,
         )
+        practice.reasons = [
+            f"Not assessed: the route described does not reach a procedure ({access_titles}). If a "
+            f"procedure were reached, practice would give {d.practice_if_reached.replace('_', ' ')}: "
+            + " ".join(_reason(book.rules[r]) for r in d.practice_rules)
+        ]
+    judged_on, judged_reason = access_date(case, trace.values["dates.as_of"])  # type: ignore[arg-type]
+    transfer_to = None
+    if d.responsibility == "transfer_to_visa_issuer" and case.journey.visa_issuer:
+        transfer_to = case.journey.visa_issuer
     return JurisdictionResult(
         code=code,
         name=book.names[code],
         application_country=case.journey.application_country is not None
         and case.journey.application_country.value == code,
         outcome=d.outcome,
-        access=lens(d.access, d.access_rules),
+        access=lens(d.access, d.access_rules, judged_on=judged_on, judged_on_reason=judged_reason),
         practice=practice,
-        standard=lens(d.standard, d.standard_rules),
+        standard=lens(d.standard, d.standard_rules, access=lens(d.standard_access, d.standard_access_rules)),
+        responsibility=lens(d.responsibility, d.responsibility_rules, transfer_to=transfer_to),
         tension=d.tension,
+        tension_in=list(d.tension_in),
         checklist=checklist,
         fired=fired_out,
     )
+
+
+CONFIDENCE_ORDER = ("low", "medium", "high")
+
+
+def lowest_confidence(levels: Iterable[str]) -> str:
+    """The weakest confidence among the deciding rules (high where there are none)."""
+    found = [lvl for lvl in levels if lvl in CONFIDENCE_ORDER]
+    return min(found, key=CONFIDENCE_ORDER.index) if found else "high"
+
+
+def joined_caveats(rules: Iterable[Rule]) -> str | None:
+    seen: list[str] = []
+    for r in rules:
+        if r.caveat and r.caveat not in seen:
+            seen.append(r.caveat)
+    return " ".join(seen) or None
 
 
 def _reason(rule: Rule) -> str:
@@ -262,15 +318,72 @@ def warnings_for(case: CaseFile, facts: FactSet, book: Rulebook, trace: Trace) -
         out.append(
             f"Citizenship {citizenship} is outside the rulebook's scope (Russian citizens); nothing is assessed."
         )
-    m = case.military
-    notice = m.draft_notice_date
-    if m.draft_notice_kind is not None and m.draft_notice_kind.value == "e_summons" and notice is not None:  # noqa: SIM102
-        if E_SUMMONS_LAW <= notice < REGISTER_DATE:
-            out.append(
-                "An e-summons before the register went live (pilot from 1 Nov 2024) is unlikely; check the "
-                "date (legal-facts R4)."
-            )
+    if case.person.other_citizenships:
+        out.append(
+            "The person also holds another citizenship ("
+            + ", ".join(case.person.other_citizenships)
+            + "). Refugee status is assessed against every nationality; whether another state would protect the "
+            "person is not modelled, so the outcomes below may overstate the need for protection."
+        )
+    out.extend(case.load_warnings)
+    out.extend(call_up_warnings(case))
+    d = case.dissent
+    if d.public_activism is False and d.prosecution and {p.value for p in d.prosecution} & POLITICAL_CODES:
+        out.append(
+            "The case says the person was not publicly active, yet lists a prosecution for anti-war expression; a "
+            "prosecution for a private post is possible, but check the facts (the prosecution is what the rules "
+            "read)."
+        )
     return out
+
+
+POLITICAL_CODES = frozenset({"coao_20_3_3", "cc_280_3", "cc_207_3"})
+REGISTER_NATIONWIDE = dt.date(2025, 5, 1)  # legal-facts-2026 R11: the register works nationwide from about May 2025
+CONSCRIPTION_AGE_2024 = dt.date(2024, 1, 1)  # legal-facts R5: 18-30 in force from 1 Jan 2024
+
+
+def call_up_warnings(case: CaseFile) -> list[str]:
+    """Unusual but possible call-ups: warnings, never errors (product.md)."""
+    out: list[str] = []
+    m, p = case.military, case.person
+    notice = m.draft_notice_date
+    if m.call_up_delivery is not None and m.call_up_delivery.value == "e_summons" and notice is not None:  # noqa: SIM102
+        if E_SUMMONS_LAW <= notice < REGISTER_NATIONWIDE:
+            out.append(
+                "An e-summons before the register worked nationwide (about May 2025; before that a pilot in three "
+                "regions) is unusual; check the date (legal-facts R4, R11)."
+            )
+    if m.draft_notice_received and p.sex is not None and p.sex.value != "male":
+        out.append(
+            "The case records a call-up for a person who is not male; the sources on call-ups, mobilisation and "
+            "the Dutch moratorium concern men, so the rules that read a call-up may not fit this case."
+        )
+    if m.call_up_purpose is not None and m.call_up_purpose.value == "conscription" and notice is not None:
+        age = _age_on(case, notice)
+        if age is not None:
+            if notice < CONSCRIPTION_AGE_2024:
+                lawful, limits = 18 <= age <= 27, "18-27 (until the end of 2023)"
+            else:
+                turned_27_by_2023 = p.birth_date is not None and age_on(p.birth_date, dt.date(2023, 12, 31)) >= 27
+                lawful = 18 <= age <= 30 and not turned_27_by_2023
+                limits = "18-30 from 1 Jan 2024, but not for men who had turned 27 by 31 Dec 2023"
+            if not lawful:
+                out.append(
+                    f"A conscription call-up at age {age} on {notice} is outside the conscription age of {limits} "
+                    "(legal-facts R5); check the facts, or the purpose of the call-up."
+                )
+    return out
+
+
+def _age_on(case: CaseFile, day: dt.date) -> int | None:
+    p = case.person
+    if p.birth_date is not None:
+        return age_on(p.birth_date, day)
+    ref = case.reference_date()
+    if p.age is not None and ref is not None:
+        years = age_on(day, ref) if ref >= day else -age_on(ref, day)
+        return p.age - years
+    return None
 
 
 def source_notes(assessment: Assessment, book: Rulebook) -> dict[str, SourceNote]:

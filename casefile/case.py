@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from casefile.documents import Document, LineMap, load_file, load_text
 from casefile.errors import InputError, Problem, did_you_mean
@@ -38,9 +39,14 @@ class ServiceStatus(StrEnum):
     contract_soldier = "contract_soldier"
 
 
-class NoticeKind(StrEnum):
+class CallUpPurpose(StrEnum):
     conscription = "conscription"
     mobilisation = "mobilisation"
+    reserve_training = "reserve_training"
+
+
+class CallUpDelivery(StrEnum):
+    paper = "paper"
     e_summons = "e_summons"
 
 
@@ -86,14 +92,18 @@ class ApplicationPlace(StrEnum):
     abroad = "abroad"
 
 
-class EntryRoute(StrEnum):
-    schengen_tourist_visa = "schengen_tourist_visa"
-    schengen_other_visa = "schengen_other_visa"
+class EntryCrossing(StrEnum):
+    land = "land"
+    air = "air"
+    sea = "sea"
+
+
+class EntryDocument(StrEnum):
+    schengen_short_stay_visa = "schengen_short_stay_visa"
+    national_visa = "national_visa"
     humanitarian_visa = "humanitarian_visa"
-    land_border = "land_border"
-    airport = "airport"
-    seaport = "seaport"
     residence_permit = "residence_permit"
+    none = "none"
 
 
 class EntryException(StrEnum):
@@ -143,19 +153,26 @@ def fact(
     question: str,
     label: str | None = None,
     changeable: bool = True,
+    meanings: dict[str, str] | None = None,
+    recorded_only: str | None = None,
     **kwargs: Any,
 ) -> Any:
     """A case-file fact: always optional (None = unknown), documented, with the question an interviewer asks.
 
     `changeable` says whether a person could plausibly have had this fact otherwise (used by "what would change
-    it": a different public profile is plausible, a different birth year is not).
+    it": a different public profile is plausible, a different birth year is not). `meanings` explains each enum
+    value in words (shown by ``casefile schema``). `recorded_only` marks a fact that the case records but no rule
+    reads, and says why: the schema, the README and ``rules check`` show it.
     """
-    return Field(
-        default=None,
-        description=description,
-        json_schema_extra={"question": question, "label": label or description, "changeable": changeable},
-        **kwargs,
-    )
+    extra: dict[str, Any] = {"question": question, "label": label or description, "changeable": changeable}
+    if meanings:
+        extra["x-value-meanings"] = meanings
+    if recorded_only:
+        extra["x-recorded-only"] = recorded_only
+    return Field(default=None, description=description, json_schema_extra=extra, **kwargs)
+
+
+IsoCode = Annotated[str, Strict(), Field(pattern=r"^[A-Z]{2}$")]
 
 
 class _Group(BaseModel):
@@ -163,13 +180,26 @@ class _Group(BaseModel):
 
 
 class Person(_Group):
-    citizenship: Annotated[str, Strict(), Field(pattern=r"^[A-Z]{2}$")] | None = fact(
+    citizenship: IsoCode | None = fact(
         "Citizenship (ISO 3166 alpha-2). The rules cover RU; other values are out of scope.",
         question="Which citizenship does the person hold (two letters, e.g. RU)?",
         label="Russian citizen",
         changeable=False,
     )
-    sex: Sex | None = fact("Sex", question="What is the person's sex?", changeable=False)
+    other_citizenships: list[IsoCode] | None = fact(
+        "Other citizenships (ISO codes). Protection against another nationality is not modelled; the output says so.",
+        question="Does the person hold another citizenship (two-letter codes, e.g. IL)?",
+        label="Other citizenships",
+        changeable=False,
+        recorded_only="Read by the warnings: refugee status is assessed against every nationality, which the "
+        "sources read do not model.",
+    )
+    sex: Sex | None = fact(
+        "Sex. The sources on call-ups and the Dutch moratorium concern men.",
+        question="What is the person's sex?",
+        changeable=False,
+        meanings={"male": "male", "female": "female", "other": "another sex or gender"},
+    )
     birth_date: Date | None = fact(
         "Date of birth", question="What is the person's date of birth (YYYY-MM-DD)?", changeable=False
     )
@@ -187,20 +217,54 @@ class Military(_Group):
         question="What is the person's military status (never served, completed service, serving conscript, "
         "mobilised, contract soldier)?",
         changeable=True,
+        meanings={
+            "never_served": "never served in the armed forces",
+            "completed_service": "served (e.g. as a conscript) and was discharged to the reserve",
+            "serving_conscript": "serving compulsory service as a conscript",
+            "mobilised": "called up under the 2022 mobilisation and serving",
+            "contract_soldier": "serving under a contract (a professional soldier)",
+        },
     )
     draft_notice_received: Bool | None = fact(
         "A call-up (draft notice) was received",
         question="Did the person receive a call-up (a draft notice)?",
         label="Received a call-up (draft notice)",
     )
-    draft_notice_kind: NoticeKind | None = fact(
-        "Kind of call-up", question="What kind of call-up was it (conscription, mobilisation, e-summons)?"
+    call_up_purpose: CallUpPurpose | None = fact(
+        "What the call-up is for",
+        question="What was the call-up for (conscription, mobilisation, reserve training)?",
+        label="Purpose of the call-up",
+        meanings={
+            "conscription": "compulsory military service (twice-yearly call-up; year-round from 2026)",
+            "mobilisation": "the partial mobilisation declared on 21 Sep 2022 (Decree 647)",
+            "reserve_training": "training or assemblies of reservists (not a mobilisation)",
+        },
     )
-    draft_notice_date: Date | None = fact("Date of the call-up", question="When was the call-up received?")
+    call_up_delivery: CallUpDelivery | None = fact(
+        "How the call-up was served: on paper or as an electronic summons (a delivery, not a kind of call-up)",
+        question="How was the call-up served (on paper, or as an electronic summons)?",
+        label="How the call-up was served",
+        recorded_only="An e-summons is a way of serving a call-up, not a kind of call-up: no outcome turns on it. "
+        "The checks of dates read it (an e-summons before the law of 14 Apr 2023 is an error; before the register "
+        "worked nationwide, a warning).",
+        meanings={
+            "paper": "a paper summons handed over or posted",
+            "e_summons": "an electronic summons posted to the online register (law of 14 Apr 2023)",
+        },
+    )
+    draft_notice_date: Date | None = fact(
+        "Date of the call-up",
+        question="When was the call-up received?",
+        recorded_only="Read by the checks of dates (no mobilisation call-up before 21 Sep 2022; conscription age on "
+        "that date) and by the timeline, not by the rules.",
+    )
     deserted: Bool | None = fact(
         "Left a unit without leave",
         question="Did the person leave a military unit without leave (desert)?",
         label="Deserted from a unit",
+    )
+    deserted_date: Date | None = fact(
+        "Date of the desertion", question="When did the person leave the unit?", label="Date of desertion"
     )
     refused_service: Bool | None = fact(
         "Refused service, openly or by not reporting",
@@ -215,14 +279,29 @@ class Military(_Group):
     applied_alternative_service: Bool | None = fact(
         "Applied for alternative civilian service",
         question="Did the person apply for alternative civilian service?",
+        recorded_only="Recorded for the interview and the facts card; the sources give no outcome that turns on "
+        "it (F7 and F9 concern whether the alternative service exists, not whether the person applied).",
     )
     served_in_ukraine: Bool | None = fact(
-        "Served in the war in Ukraine", question="Did the person serve in the war in Ukraine?", changeable=False
+        "Served in the war in Ukraine",
+        question="Did the person serve in the war in Ukraine?",
+        changeable=False,
+        recorded_only="Recorded; no source reviewed ties an outcome to it on its own. Exclusion turns on "
+        "personal_involvement_indication, inclusion under Shepherd on unit_war_crimes.",
     )
-    war_crimes_indication: Bool | None = fact(
-        "Credible link of the person's unit to war crimes",
-        question="Is there a credible indication linking the person's unit to war crimes?",
+    unit_war_crimes: Bool | None = fact(
+        "Credible information that the person's unit committed, or would very likely commit, war crimes "
+        "(an inclusion fact: Shepherd)",
+        question="Is there credible information that the person's unit committed, or would very likely commit, "
+        "war crimes?",
         label="Unit linked to war crimes",
+        changeable=False,
+    )
+    personal_involvement_indication: Bool | None = fact(
+        "Serious reasons to consider that the person himself took part in a war crime or a crime against "
+        "humanity (triggers an exclusion review, Art. 1F)",
+        question="Are there serious reasons to consider that the person took part in a war crime himself?",
+        label="Indication of personal involvement in war crimes",
         changeable=False,
     )
 
@@ -236,11 +315,26 @@ class Dissent(_Group):
     activism_channels: list[Channel] | None = fact(
         "Channels of that activity",
         question="Through which channels (telegram, blog, livestream, street protest, media, NGO, other)?",
+        recorded_only="Recorded for the facts card; no source ties an outcome to the channel used.",
+        meanings={
+            "telegram": "a Telegram channel",
+            "blog": "a blog or website",
+            "livestream": "live streams",
+            "street_protest": "street protests",
+            "media": "articles or interviews in the media",
+            "ngo": "work for a non-governmental organisation",
+            "other": "another channel",
+        },
     )
     public_profile: Profile | None = fact(
         "Public profile: high = politician, journalist, widely known activist",
         question="How prominent is the person (none, low, high = politician, journalist, widely known activist)?",
         label="Public profile",
+        meanings={
+            "none": "not publicly known",
+            "low": "known to a small audience (e.g. a blogger with a local following)",
+            "high": "a politician, a journalist or a widely known activist",
+        },
     )
     content_blocked: Bool | None = fact(
         "Authorities blocked the person's channel or site",
@@ -252,21 +346,45 @@ class Dissent(_Group):
         question="Which proceedings has the person faced in Russia (e.g. coao_20_3_3, cc_280_3, cc_207_3, cc_328, "
         "cc_337, cc_338, other; none)?",
         label="Proceedings in Russia",
+        meanings={
+            "coao_20_3_3": 'administrative offence of "discrediting" the armed forces (CoAO 20.3.3, a fine)',
+            "cc_280_3": 'the crime of repeated "discrediting" (Criminal Code 280.3)',
+            "cc_207_3": 'the crime of "false information" about the armed forces (Criminal Code 207.3, up to 15 '
+            "years)",
+            "cc_328": "evading conscription (Criminal Code 328, up to 2 years)",
+            "cc_337": "unauthorised leave from a unit (Criminal Code 337, up to 10 years during mobilisation)",
+            "cc_338": "desertion (Criminal Code 338)",
+            "other": "other proceedings",
+        },
     )
     court_summons_received: Bool | None = fact(
         "A court summons was received", question="Did the person receive a court summons?"
     )
     sur_place_activity: Bool | None = fact(
-        "Activism abroad after leaving Russia", question="Has the person been politically active abroad since leaving?"
+        "Activism abroad after leaving Russia",
+        question="Has the person been politically active abroad since leaving?",
+        recorded_only="Recorded for the facts card; the fact sheets give no rule on activity abroad (sur place).",
     )
 
 
 class Journey(_Group):
-    left_russia_date: Date | None = fact("Date of leaving Russia", question="When did the person leave Russia?")
+    left_russia_date: Date | None = fact(
+        "Date of leaving Russia",
+        question="When did the person leave Russia?",
+        recorded_only="Read by the checks of dates and by the timeline (which starts where the person's story "
+        "starts), not by the rules.",
+    )
+    transit_countries: list[IsoCode] | None = fact(
+        "Countries where the person stayed on the way (ISO codes, e.g. GE, KZ, AM, TR, RS)",
+        question="In which countries did the person stay on the way (two-letter codes, e.g. GE, KZ)?",
+        label="Countries on the way",
+    )
     application_country: Jurisdiction | None = fact(
         "Country where asylum was (or would be) requested",
         question="In which country did the person apply (DE, NL, EE, LV, LT, PL, FI)?",
         changeable=False,
+        recorded_only="Marks where the person actually applied (★); every jurisdiction is assessed as if the claim "
+        "were made there.",
     )
     application_date: Date | None = fact(
         "Date of the application", question="When did the person apply?", changeable=False
@@ -275,18 +393,52 @@ class Journey(_Group):
         "Where the application is made: territory, border, or abroad (outside the EU)",
         question="Where is the application made: on the territory, at the border, or from abroad?",
         label="Place of application",
+        meanings={
+            "territory": "inside the country, after entering it",
+            "border": "at a border crossing, before entering",
+            "abroad": "from outside the EU (e.g. a request for a humanitarian visa)",
+        },
     )
-    entry_route: EntryRoute | None = fact(
-        "How the person entered, or would enter",
-        question="How did (or would) the person enter: tourist visa, other Schengen visa, humanitarian visa, "
-        "land border, airport, seaport, residence permit?",
-        label="Entry route",
+    entry_crossing: EntryCrossing | None = fact(
+        "Where the person crossed, or would cross, into the jurisdiction: by land, by air or by sea",
+        question="How did (or would) the person cross into the country: by land, by air, or by sea?",
+        label="Crossing",
+        meanings={
+            "land": "a land border crossing (road or rail), or the green border",
+            "air": "an airport",
+            "sea": "a sea port",
+        },
+    )
+    entry_document: EntryDocument | None = fact(
+        "The document the person entered, or would enter, on",
+        question="On which document did (or would) the person enter: a Schengen short-stay visa, a national visa, "
+        "a humanitarian visa, a residence permit, or none?",
+        label="Entry document",
+        meanings={
+            "schengen_short_stay_visa": "a Schengen short-stay (C) visa: tourism, business, culture, sport, visits",
+            "national_visa": "a national long-stay (D) visa, e.g. for work, study or family",
+            "humanitarian_visa": "a visa issued on humanitarian grounds",
+            "residence_permit": "a residence permit of an EU state",
+            "none": "no visa or permit",
+        },
+    )
+    visa_issuer: IsoCode | None = fact(
+        "The state that issued the visa (ISO code)",
+        question="Which state issued the visa (two letters, e.g. FI)?",
+        label="Visa issued by",
     )
     entry_date: Date | None = fact("Date of entry", question="On what date did (or would) the person enter?")
     entry_exception: EntryException | None = fact(
         "Exception named in the entry restrictions that applies to the person",
         question="Does an entry exception apply (none, dissident, humanitarian, family, residence permit)?",
         label="Entry exception",
+        meanings={
+            "none": "no exception applies",
+            "dissident": "a dissident (named in the Baltic and Polish restrictions)",
+            "humanitarian": "humanitarian reasons",
+            "family": "a family member of an EU resident",
+            "residence_permit": "holds a residence permit",
+        },
     )
     vulnerable: Bool | None = fact(
         "The person is vulnerable (e.g. ill, a minor, a victim of torture)",
@@ -324,6 +476,23 @@ class CaseFile(BaseModel):
     journey: Journey = Field(default_factory=Journey)
     evidence: list[Evidence] | None = Field(default=None, description="Evidence; left out = unknown")
     training: TrainerNote | None = Field(default=None, description="Trainer's note for example cases (not a fact)")
+    load_warnings: SkipJsonSchema[tuple[str, ...]] = Field(
+        default=(), exclude=True, description="Warnings about the file itself (e.g. renamed fields); not a fact"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_fields(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        data.pop("load_warnings", None)
+        migrated, notes, problems = migrate_renamed(data)
+        if problems:
+            raise ValueError(_FIELD_MARK + "\n".join(f"{path}\t{msg}" for path, msg in problems))
+        if notes:
+            migrated["load_warnings"] = tuple(notes)
+        return migrated
 
     @model_validator(mode="after")
     def _no_contradictions(self) -> CaseFile:
@@ -348,7 +517,81 @@ GROUPS: dict[str, type[_Group]] = {"person": Person, "military": Military, "diss
 # Contradictions
 
 _CONTRADICTION_MARK = "CONTRADICTION\n"
+_FIELD_MARK = "FIELD PROBLEM\n"
 E_SUMMONS_LAW = dt.date(2023, 4, 14)  # legal-facts R4: the e-summons law was signed on 14 Apr 2023
+MOBILISATION_DECREE = dt.date(2022, 9, 21)  # legal-facts R1: Decree 647 declared the partial mobilisation
+
+# --------------------------------------------------------------------------------------------------------------
+# Renamed fields: files written with the first vocabulary still load, with one warning per renamed field.
+
+# old field -> {old value: (new field, new value)}
+RENAMED_FIELDS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
+    ("military", "draft_notice_kind"): {
+        "conscription": ("call_up_purpose", "conscription"),
+        "mobilisation": ("call_up_purpose", "mobilisation"),
+        "e_summons": ("call_up_delivery", "e_summons"),
+    },
+    ("military", "war_crimes_indication"): {
+        "true": ("unit_war_crimes", "true"),
+        "false": ("unit_war_crimes", "false"),
+    },
+    ("journey", "entry_route"): {
+        "schengen_tourist_visa": ("entry_document", "schengen_short_stay_visa"),
+        "schengen_other_visa": ("entry_document", "schengen_short_stay_visa"),
+        "humanitarian_visa": ("entry_document", "humanitarian_visa"),
+        "residence_permit": ("entry_document", "residence_permit"),
+        "land_border": ("entry_crossing", "land"),
+        "airport": ("entry_crossing", "air"),
+        "seaport": ("entry_crossing", "sea"),
+    },
+}
+_RENAME_ADVICE = {
+    "draft_notice_kind": "the purpose of a call-up (conscription, mobilisation, reserve_training) is now "
+    "military.call_up_purpose and how it was served (paper, e_summons) military.call_up_delivery",
+    "war_crimes_indication": "a unit's link to war crimes is an inclusion fact, military.unit_war_crimes; only "
+    "serious reasons to consider that the person himself took part (military.personal_involvement_indication) "
+    "call for an exclusion review",
+    "entry_route": "the crossing (land, air, sea) is now journey.entry_crossing and the document "
+    "(schengen_short_stay_visa, national_visa, humanitarian_visa, residence_permit, none) journey.entry_document",
+}
+
+
+def migrate_renamed(data: dict[str, Any]) -> tuple[dict[str, Any], list[str], list[tuple[str, str]]]:
+    """Translate the first vocabulary's field names into today's, with a warning naming each new field."""
+    notes: list[str] = []
+    problems: list[tuple[str, str]] = []
+    for (group, old), mapping in RENAMED_FIELDS.items():
+        section = data.get(group)
+        if not isinstance(section, dict) or old not in section:
+            continue
+        section = dict(section)
+        raw = section.pop(old)
+        key = str(raw).lower() if isinstance(raw, bool) else raw
+        if raw is None:
+            data[group] = section
+            continue
+        if not isinstance(key, str) or key not in mapping:
+            allowed = ", ".join(v for v in mapping if v not in ("true", "false")) or "true or false"
+            problems.append((f"{group}.{old}", f"expected one of {allowed} (this old field is renamed: "
+                             f"{_RENAME_ADVICE[old]})"))
+            continue
+        new_field, new_value = mapping[key]
+        if new_field in section:
+            problems.append(
+                (f"{group}.{old}", f"both {group}.{old} and its replacement {group}.{new_field} are given; keep "
+                 f"only {group}.{new_field}")
+            )
+            continue
+        section[new_field] = {"true": True, "false": False}.get(new_value, new_value)
+        data[group] = section
+        extra = ""
+        if old == "entry_route" and key == "schengen_other_visa":
+            extra = " If it was a national (D) visa for work, study or family, write entry_document: national_visa."
+        notes.append(
+            f"The field {group}.{old} is renamed: {_RENAME_ADVICE[old]}. Read '{old}: {key}' as "
+            f"'{new_field}: {new_value}'; please update the file.{extra}"
+        )
+    return data, notes, problems
 
 
 def contradictions(case: CaseFile) -> list[tuple[str, str]]:
@@ -393,10 +636,9 @@ def contradictions(case: CaseFile) -> list[tuple[str, str]]:
     if m.served_in_ukraine is True and m.service_status == ServiceStatus.never_served:
         out.append(("military.served_in_ukraine", "served in Ukraine, but service_status is 'never_served'"))
     if m.draft_notice_received is False:
-        if m.draft_notice_kind is not None:
-            out.append(("military.draft_notice_kind", "a kind of call-up is given, but draft_notice_received is false"))
-        if m.draft_notice_date is not None:
-            out.append(("military.draft_notice_date", "a call-up date is given, but draft_notice_received is false"))
+        for name in ("call_up_purpose", "call_up_delivery", "draft_notice_date"):
+            if getattr(m, name) is not None:
+                out.append((f"military.{name}", f"{name} is given, but draft_notice_received is false"))
         if m.service_status in {ServiceStatus.mobilised, ServiceStatus.serving_conscript}:
             out.append(
                 (
@@ -404,14 +646,42 @@ def contradictions(case: CaseFile) -> list[tuple[str, str]]:
                     f"service_status '{m.service_status.value}' means a call-up was received",
                 )
             )
-    if (
-        m.draft_notice_kind == NoticeKind.e_summons
-        and m.draft_notice_date is not None
-        and m.draft_notice_date < E_SUMMONS_LAW
-    ):
+    notice = m.draft_notice_date
+    if m.call_up_delivery == CallUpDelivery.e_summons and notice is not None and notice < E_SUMMONS_LAW:
         out.append(("military.draft_notice_date", "an e-summons cannot predate the e-summons law of 14 Apr 2023"))
-    if m.war_crimes_indication is True and m.service_status not in serving | {ServiceStatus.completed_service, None}:
-        out.append(("military.war_crimes_indication", "a unit is linked to war crimes, but the person never served"))
+    if m.call_up_purpose == CallUpPurpose.mobilisation and notice is not None and notice < MOBILISATION_DECREE:
+        out.append(
+            (
+                "military.draft_notice_date",
+                "a mobilisation call-up cannot predate the mobilisation decree of 21 Sep 2022 (legal-facts R1); "
+                "for an earlier call-up use call_up_purpose: conscription",
+            )
+        )
+    if m.deserted is False and m.deserted_date is not None:
+        out.append(("military.deserted_date", "a desertion date is given, but deserted is false"))
+    before(m.deserted_date, bd, "military.deserted_date", "the desertion is dated before the person's birth")
+    if m.deserted_date is not None and notice is not None and m.service_status == ServiceStatus.mobilised:
+        before(m.deserted_date, notice, "military.deserted_date", "a mobilised soldier deserted before his call-up")
+    never = m.service_status not in serving | {ServiceStatus.completed_service, None}
+    if m.unit_war_crimes is True and never:
+        out.append(("military.unit_war_crimes", "a unit is linked to war crimes, but the person never served"))
+    if (
+        j.application_place == ApplicationPlace.territory
+        and j.entry_date is not None
+        and j.application_date is not None
+        and j.application_date < j.entry_date
+    ):
+        out.append(
+            (
+                "journey.application_date",
+                "an application on the territory is dated before the entry (an application at the border is "
+                "application_place: border)",
+            )
+        )
+    if j.visa_issuer is not None and j.entry_document in {EntryDocument.none, EntryDocument.residence_permit}:
+        out.append(("journey.visa_issuer", f"a visa issuer is given, but entry_document is '{j.entry_document.value}'"))
+    if p.other_citizenships and p.citizenship and p.citizenship in p.other_citizenships:
+        out.append(("person.other_citizenships", f"{p.citizenship} is already the main citizenship"))
 
     if d.public_activism is False:
         if d.activism_channels:
@@ -420,7 +690,12 @@ def contradictions(case: CaseFile) -> list[tuple[str, str]]:
             out.append(
                 ("dissent.content_blocked", "blocked content implies public activity, but public_activism is false")
             )
-    for path, values in (("dissent.activism_channels", d.activism_channels), ("dissent.prosecution", d.prosecution)):
+    for path, values in (
+        ("dissent.activism_channels", d.activism_channels),
+        ("dissent.prosecution", d.prosecution),
+        ("person.other_citizenships", p.other_citizenships),
+        ("journey.transit_countries", j.transit_countries),
+    ):
         if values is not None and len(set(values)) != len(values):
             out.append((path, "a value is listed twice"))
     return out
@@ -476,15 +751,17 @@ def validation_problems(exc: ValidationError, name: str, lines: LineMap) -> list
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         msg = str(err.get("msg", ""))
-        if _CONTRADICTION_MARK.strip() in msg:
-            body = msg.split(_CONTRADICTION_MARK, 1)[-1]
-            for row in body.splitlines():
-                path, _, text = row.partition("\t")
-                parts: tuple[str | int, ...] = tuple(path.split("."))
-                problems.append(Problem(name, lines.line(parts), path, f"contradiction: {text}"))
-            continue
-        field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
-        problems.append(Problem(name, lines.line(loc), field or None, *_explain(err, loc)))
+        for mark, prefix in ((_CONTRADICTION_MARK, "contradiction: "), (_FIELD_MARK, "")):
+            if mark.strip() in msg:
+                body = msg.split(mark, 1)[-1]
+                for row in body.splitlines():
+                    path, _, text = row.partition("\t")
+                    parts: tuple[str | int, ...] = tuple(path.split("."))
+                    problems.append(Problem(name, lines.line(parts), path, prefix + text))
+                break
+        else:
+            field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+            problems.append(Problem(name, lines.line(loc), field or None, *_explain(err, loc)))
     return problems
 
 

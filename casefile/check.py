@@ -12,7 +12,11 @@ invalid validity dates) and then looks deeper, reporting each finding with file 
   overlap.
 * **window outside the rulebook** — a rule that starts after the rulebook's knowledge date or ends before it begins.
 * **no default** — a jurisdiction and stage where some case can get no outcome because no unconditional rule exists.
-* **unmarked uncertainty** — a rule citing an unverified or disputed fact without saying so in a caveat.
+* **unmarked uncertainty** — a rule citing an unverified or disputed fact whose caveat does not name that fact.
+* **unread derived fact** — a derived fact that no rule or checklist criterion reads.
+* **unread case fact** — a case-file fact that no rule or criterion reads and that the case model does not mark as
+  recorded only (with the reason shown by ``casefile schema``).
+* **context only** — a rule whose every legal-facts source is marked "context only" in ``seeds/legal.yaml``.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from casefile.engine.reference import ReferenceMatcher
 from casefile.errors import InputError
 from casefile.facts import facts_of
 from casefile.logic import satisfiable
-from casefile.rulebook import JURISDICTIONS, Rule, Rulebook, _Loader, conflicting_pairs
+from casefile.rulebook import DECIDING_STAGES, JURISDICTIONS, Rule, Rulebook, _Loader, conflicting_pairs
 from casefile.sources import load_sources
 
 EXHAUSTIVE_LIMIT = 20_000
@@ -89,6 +93,8 @@ def check_rules(rules_dir: Path, seeds_dir: Path) -> Report:
     report.findings += windows_outside(book)
     report.findings += missing_defaults(book)
     report.findings += unmarked_uncertainty(book)
+    report.findings += unread_facts(book)
+    report.findings += context_only_sources(book)
     return report
 
 
@@ -261,7 +267,7 @@ def overlapping_validity(book: Rulebook) -> list[Finding]:
 def windows_outside(book: Rulebook) -> list[Finding]:
     out = []
     for r in book.rules.values():
-        if r.valid_from and r.valid_from > book.meta.knowledge_date:
+        if r.valid_from and r.valid_from > book.meta.knowledge_date and not r.dated_in_advance:
             out.append(
                 Finding(
                     "validity",
@@ -284,7 +290,7 @@ def windows_outside(book: Rulebook) -> list[Finding]:
 def missing_defaults(book: Rulebook) -> list[Finding]:
     out = []
     for code in JURISDICTIONS:
-        for stage in ("access", "practice", "standard"):
+        for stage in DECIDING_STAGES:
             rules = book.rules_for(code, stage)
             if not any(r.condition == TRUE and r.valid_from is None and r.valid_to is None for r in rules):
                 own = [r.file for r in book.rules.values() if r.jurisdictions == (code,)]
@@ -300,19 +306,83 @@ def missing_defaults(book: Rulebook) -> list[Finding]:
 
 
 def unmarked_uncertainty(book: Rulebook) -> list[Finding]:
+    """Every cited fact marked unverified or disputed must be named in the rule's caveat (e.g. 'legal-facts G6')."""
     out = []
     for r in book.rules.values():
         for ref in r.sources:
             cit = book.sources.resolve(ref)
-            if cit is None or not cit.status:
+            if cit is None or not cit.status or not ref.startswith("legal:"):
                 continue
-            if not r.caveat:
-                out.append(
-                    Finding(
-                        "unmarked uncertainty",
-                        r.location,
-                        f"'{r.id}' cites {ref}, marked {', '.join(cit.status)} in legal-facts, but has no "
-                        "caveat saying so",
-                    )
+            fact_id = ref.removeprefix("legal:")
+            if r.caveat and _names(r.caveat, fact_id):
+                continue
+            what = "has no caveat" if not r.caveat else f"its caveat does not name {fact_id}"
+            out.append(
+                Finding(
+                    "unmarked uncertainty",
+                    r.location,
+                    f"'{r.id}' cites {ref}, marked {', '.join(cit.status)} in legal-facts, but {what}",
                 )
+            )
+    return out
+
+
+def _names(text: str, fact_id: str) -> bool:
+    """True if `text` names the fact id as a word (G6 in 'legal-facts G6', not in 'G60')."""
+    import re
+
+    return re.search(rf"(?<![\w-]){re.escape(fact_id)}(?![\w-])", text) is not None
+
+
+def unread_facts(book: Rulebook) -> list[Finding]:
+    """Derived facts no rule reads; case facts no rule reads that are not marked recorded-only."""
+    from casefile.facts import CASE_FACTS
+
+    read: set[str] = set()
+    for r in book.rules.values():
+        read |= {a.fact for a in atoms(r.effective)}
+    for c in book.criteria.values():
+        read |= {a.fact for a in atoms(c.condition)}
+    out: list[Finding] = []
+    for path, spec in book.derived.items():
+        if path not in read:
+            out.append(Finding("unread derived fact", str(book.folder / "common.yaml"),
+                               f"derived fact '{path}' ({spec.label}) is concluded but no rule or criterion reads it"))
+    inputs_behind = {"person.birth_date": "person.age", "evidence.documented_kinds": "evidence.documented_kinds"}
+    for path, spec in CASE_FACTS.items():
+        if spec.computed or spec.recorded_only:
+            continue
+        if path in read or inputs_behind.get(path) in read or _feeds_computed(path, read):
+            continue
+        out.append(
+            Finding(
+                "unread case fact",
+                str(book.folder),
+                f"case fact '{path}' is recorded but no rule or criterion reads it; use it, or mark it recorded-only "
+                "in casefile/case.py with the reason",
+            )
+        )
+    return out
+
+
+def _feeds_computed(path: str, read: set[str]) -> bool:
+    from casefile.explain import COMPUTED_FROM
+
+    return any(path in inputs and computed in read for computed, inputs in COMPUTED_FROM.items())
+
+
+def context_only_sources(book: Rulebook) -> list[Finding]:
+    out = []
+    for r in book.rules.values():
+        facts = [book.sources.facts.get(ref.removeprefix("legal:")) for ref in r.sources if ref.startswith("legal:")]
+        seeds = [ref for ref in r.sources if ref.startswith("seed:")]
+        if facts and not seeds and all(f is not None and f.context_only for f in facts):
+            out.append(
+                Finding(
+                    "context only",
+                    r.location,
+                    f"'{r.id}' rests only on facts marked context only ({', '.join(r.sources)}); no outcome may rest "
+                    "on them",
+                )
+            )
     return out

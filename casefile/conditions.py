@@ -193,6 +193,10 @@ def _check_value(value: Any, spec: FactSpec, path: tuple[str | int, ...]) -> Any
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             raise ConditionError(path, f"'{spec.path}' is a date, write YYYY-MM-DD; got {value!r}")
         return value
+    if kind == "list" and not spec.values:  # a list of codes (e.g. ISO countries): two capital letters
+        if not isinstance(value, str) or not (len(value) == 2 and value.isascii() and value.isupper()):
+            raise ConditionError(path, f"'{spec.path}' lists two-letter country codes such as BY, got {value!r}")
+        return value
     if kind in ("enum", "list"):
         if not isinstance(value, str) or value not in spec.values:
             hint = did_you_mean(str(value), spec.values) if isinstance(value, str) else None

@@ -39,7 +39,12 @@ from casefile.rulebook import ACCESS_FAVOURABILITY, BARRED, FAVOURABILITY, Rule,
 
 # Facts that stand for others when filled in: the birth date is represented by the age.
 NOT_FILLED = {"person.birth_date"}
-COMPUTED_FROM = {"dates.access_date": "journey.entry_date", "person.age": "person.age"}
+COMPUTED_FROM: dict[str, tuple[str, ...]] = {
+    "dates.access_date": ("journey.entry_date", "journey.application_date", "journey.application_place"),
+    "dates.claim_date": ("journey.application_date",),
+    "journey.already_on_territory": ("journey.application_place", "journey.entry_date", "journey.application_date"),
+    "person.age": ("person.age",),
+}
 MAX_PAIR_RUNS = 4000
 MAX_CHANGES = 8
 
@@ -250,7 +255,7 @@ class Explorer:
 def _inputs_of(fact: str, book: Rulebook, seen: frozenset[str] = frozenset()) -> set[str]:
     """The case-file facts behind a fact (itself, its source for computed facts, the inputs of derived facts)."""
     if fact in COMPUTED_FROM:
-        return {COMPUTED_FROM[fact]}
+        return set(COMPUTED_FROM[fact])
     if fact.startswith("derived.") and fact not in seen:
         out: set[str] = set()
         for rule in book.rules.values():
@@ -380,7 +385,7 @@ def relevant_inputs(book: Rulebook) -> list[str]:
     inputs: set[str] = set()
     for path in read:
         if path in COMPUTED_FROM:
-            inputs.add(COMPUTED_FROM[path])
+            inputs.update(COMPUTED_FROM[path])
         elif path in CASE_FACTS and not CASE_FACTS[path].computed:
             inputs.add(path)
     # derived facts: their producers' inputs are already in `read`, since derive rules are rules
@@ -423,9 +428,11 @@ def fact_values(
     if spec.kind == "enum":
         return list(spec.values)
     if spec.kind == "text":
-        return ["RU", "XX"] if path == "person.citizenship" else []
+        if path == "person.citizenship":
+            return ["RU", "XX"]
+        return [*sorted(str(v) for v in thresholds.get(path, set())), "XX"]
     if spec.kind == "list":
-        used = sorted(thresholds.get(path, set()))
+        used = sorted(str(v) for v in thresholds.get(path, set()))
         if len(used) <= 4:
             return [tuple(c) for k in range(len(used) + 1) for c in itertools.combinations(used, k)]
         return [(), *((v,) for v in used), tuple(used)]
@@ -433,8 +440,8 @@ def fact_values(
         return sorted(v for v in _representatives(boundaries.get(path, set()), 1) if 0 <= v <= 120)
     if spec.kind == "date":
         points = set(boundaries.get(path, set()))
-        for derived_path, source in COMPUTED_FROM.items():
-            if source == path:
+        for derived_path, sources in COMPUTED_FROM.items():
+            if path in sources:
                 points |= boundaries.get(derived_path, set())
         values = _representatives(points, dt.timedelta(days=1))
         for day in extra_dates:

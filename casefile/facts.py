@@ -35,6 +35,8 @@ class FactSpec:
     changeable: bool = True
     computed: bool = False
     description: str = ""
+    meanings: tuple[tuple[str, str], ...] = ()
+    recorded_only: str = ""
 
     @property
     def key(self) -> str:
@@ -55,6 +57,8 @@ def _kind_of(annotation: Any) -> tuple[FactKind, tuple[str, ...]]:
         origin = typing.get_origin(base)
     if origin in (list, typing.List):  # noqa: UP006
         (item,) = typing.get_args(base)
+        if typing.get_origin(item) is typing.Annotated:  # a list of codes (e.g. ISO countries): any text
+            return "list", ()
         return "list", tuple(v.value for v in item)
     if isinstance(base, type) and issubclass(base, StrEnum):
         return "enum", tuple(v.value for v in base)
@@ -86,6 +90,8 @@ def _case_facts() -> dict[str, FactSpec]:
                 question=str(extra.get("question") or info.description or name),
                 changeable=bool(extra.get("changeable", True)),
                 description=info.description or "",
+                meanings=tuple(dict(extra.get("x-value-meanings") or {}).items()),
+                recorded_only=str(extra.get("x-recorded-only") or ""),
             )
     specs["evidence.documented_kinds"] = FactSpec(
         path="evidence.documented_kinds",
@@ -109,12 +115,33 @@ def _case_facts() -> dict[str, FactSpec]:
     specs["dates.access_date"] = FactSpec(
         "dates.access_date",
         "date",
-        "Date of entry or arrival",
+        "Date access is judged on",
         "On what date did (or would) the person arrive?",
         changeable=False,
         computed=True,
-        description="journey.entry_date where known, else the as-of date (product.md: access is judged on the entry "
-        "date)",
+        description="The date access is judged on (product.md): the entry date; where none is given, the "
+        "application date for a claim at the border or on the territory; else the as-of date",
+    )
+    specs["dates.claim_date"] = FactSpec(
+        "dates.claim_date",
+        "date",
+        "Date of the claim",
+        "When was (or would) the claim be made?",
+        changeable=False,
+        computed=True,
+        description="The application date where known, else the as-of date (Dublin responsibility is allocated by "
+        "the rules in force when the claim is registered)",
+    )
+    specs["journey.already_on_territory"] = FactSpec(
+        "journey.already_on_territory",
+        "bool",
+        "Already on the territory",
+        "Is the person already on the territory, having entered and applied there?",
+        changeable=False,
+        computed=True,
+        description="The application is made on the territory and the person has entered (an entry date, or the "
+        "territorial application itself, on or before the as-of date); unknown where the place or the dates are "
+        "unknown (F11: such a person reaches the procedure whatever route he used)",
     )
     return specs
 
@@ -149,7 +176,7 @@ def facts_of(case: CaseFile, as_of: dt.date) -> FactSet:
             if value is None:
                 continue
             if isinstance(value, list):
-                values[f"{group}.{name}"] = tuple(sorted(v.value for v in value))
+                values[f"{group}.{name}"] = tuple(sorted(getattr(v, "value", v) for v in value))
             elif isinstance(value, StrEnum):
                 values[f"{group}.{name}"] = value.value
             else:
@@ -170,8 +197,41 @@ def facts_of(case: CaseFile, as_of: dt.date) -> FactSet:
     if case.evidence is not None:
         values["evidence.documented_kinds"] = tuple(sorted({e.kind.value for e in case.evidence if e.documented}))
     values["dates.as_of"] = as_of
-    values["dates.access_date"] = case.journey.entry_date or as_of
+    access_day, _ = access_date(case, as_of)
+    values["dates.access_date"] = access_day
+    values["dates.claim_date"] = case.journey.application_date or as_of
+    on_territory = already_on_territory(case, as_of)
+    if on_territory is not None:
+        values["journey.already_on_territory"] = on_territory
     return FactSet(values=values, as_of=as_of, warnings=warnings)
+
+
+def access_date(case: CaseFile, as_of: dt.date) -> tuple[dt.date, str]:
+    """The date access is judged on, and why (product.md): the entry date; where none is given, the application
+    date for a claim at the border or on the territory; else the as-of date."""
+    j = case.journey
+    if j.entry_date is not None:
+        return j.entry_date, "the entry date"
+    place = j.application_place.value if j.application_place is not None else None
+    if j.application_date is not None and place in ("border", "territory"):
+        where = "at the border" if place == "border" else "on the territory"
+        return j.application_date, f"the date of the application {where} (no entry date is given)"
+    return as_of, "the assessment date (no entry or application date is given)"
+
+
+def already_on_territory(case: CaseFile, as_of: dt.date) -> bool | None:
+    """True where the person applied on the territory after entering it by the as-of date (F11: the procedure is
+    reached whatever route was used); False where the route is still to be taken; None where unknown."""
+    j = case.journey
+    if j.application_place is None:
+        return None
+    if j.application_place.value != "territory":
+        return False
+    if j.entry_date is not None:
+        return j.entry_date <= as_of
+    if j.application_date is not None:
+        return j.application_date <= as_of
+    return None
 
 
 def _whole_years_between(a: dt.date, b: dt.date) -> int:

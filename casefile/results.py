@@ -20,10 +20,22 @@ class _Out(BaseModel):
 
 class LensResult(_Out):
     outcome: str
+    confidence: Literal["high", "medium", "low"] = Field(
+        default="high", description="The lowest confidence among the deciding rules"
+    )
+    caveat: str | None = Field(default=None, description="The caveats of the deciding rules, joined")
     reasons: list[str] = Field(description="Plain-language reasons of the deciding rules")
     rules: list[str] = Field(default_factory=list, description="The deciding rules")
     if_reached: str | None = Field(
         default=None, description="Practice lens only: the outcome if the person reached a procedure"
+    )
+    judged_on: dt.date | None = Field(default=None, description="Access only: the date access was judged on")
+    judged_on_reason: str | None = Field(default=None, description="Access only: why that date")
+    access: LensResult | None = Field(
+        default=None, description="Standard lens only: the access the common framework guarantees (F11)"
+    )
+    transfer_to: str | None = Field(
+        default=None, description="Responsibility only: the state a claim here would likely be passed to"
     )
 
 
@@ -84,7 +96,11 @@ class JurisdictionResult(_Out):
     access: LensResult
     practice: LensResult
     standard: LensResult
-    tension: bool = Field(description="Practice is less favourable than the common standard")
+    responsibility: LensResult | None = Field(
+        default=None, description="Which state is likely responsible for a claim made here (Dublin III / AMMR)"
+    )
+    tension: bool = Field(description="Practice is less favourable than the common standard, in access or protection")
+    tension_in: list[str] = Field(default_factory=list, description="Where the tension lies: access, protection")
     checklist: list[ChecklistItem]
     fired: list[FiredRule]
     unknowns: list[Unknown] = []

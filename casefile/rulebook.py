@@ -40,9 +40,20 @@ from casefile.facts import CASE_FACTS, FactSpec
 from casefile.logic import overlap, satisfiable
 from casefile.sources import SourceRegistry, load_sources
 
-Stage = Literal["derive", "access", "practice", "standard"]
-STAGES: tuple[str, ...] = ("derive", "access", "practice", "standard")
-ACCESS_OUTCOMES = ("access_to_procedure", "entry_barred", "not_received", "humanitarian_pathway", "no_legal_pathway")
+Stage = Literal["derive", "access", "practice", "standard", "standard_access", "responsibility"]
+STAGES: tuple[str, ...] = ("derive", "access", "practice", "standard", "standard_access", "responsibility")
+# Stages that conclude an outcome for every jurisdiction (each needs a default rule).
+DECIDING_STAGES: tuple[str, ...] = ("access", "practice", "standard", "standard_access", "responsibility")
+ACCESS_OUTCOMES = (
+    "access_to_procedure",
+    "entry_barred",
+    "not_received",
+    "access_unknown",
+    "humanitarian_pathway",
+    "no_legal_pathway",
+)
+# Which state is likely responsible for examining a claim made here (Dublin III / AMMR, legal-facts EU-D1).
+RESPONSIBILITY_OUTCOMES = ("no_transfer_indicated", "transfer_to_visa_issuer", "not_applicable")
 PROTECTION_OUTCOMES = (
     "protection_likely",
     "individual_assessment",
@@ -53,7 +64,9 @@ PROTECTION_OUTCOMES = (
 )
 BARRED = frozenset({"entry_barred", "not_received", "no_legal_pathway"})
 # Every headline outcome, protection outcomes first (most favourable first), then the barred routes.
-HEADLINE_OUTCOMES = (*PROTECTION_OUTCOMES, "entry_barred", "not_received", "no_legal_pathway")
+HEADLINE_OUTCOMES = (*PROTECTION_OUTCOMES, "access_unknown", "entry_barred", "not_received", "no_legal_pathway")
+# Access outcomes that head the assessment although the practice lens is still assessed.
+UNSETTLED = frozenset({"access_unknown"})
 # How favourable each protection outcome is to the applicant; `tension` compares practice with standard.
 FAVOURABILITY = {
     "protection_likely": 5,
@@ -65,6 +78,7 @@ FAVOURABILITY = {
 }
 ACCESS_FAVOURABILITY = {
     "access_to_procedure": 3,
+    "access_unknown": 2,
     "humanitarian_pathway": 2,
     "not_received": 1,
     "entry_barred": 1,
@@ -100,7 +114,7 @@ class DerivedFactSpec(_Spec):
 
 
 class RuleSpec(_Spec):
-    id: str = Field(pattern=r"^[a-z]+\.[a-z]+\.[a-z0-9_]+$", description="e.g. de.practice.deserter_protection")
+    id: str = Field(pattern=r"^[a-z]+\.[a-z_]+\.[a-z0-9_]+$", description="e.g. de.practice.deserter_protection")
     title: str = Field(min_length=3)
     stage: Stage
     when: Any = None
@@ -110,11 +124,16 @@ class RuleSpec(_Spec):
     sources: list[str] = Field(min_length=1, description="seed:<id>#<passage> or legal:<fact id>")
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
-    dated_by: Literal["as_of", "access_date"] | None = None
+    dated_by: Literal["as_of", "access_date", "claim_date"] | None = None
     overrides: list[str] = []
     confidence: Literal["high", "medium", "low"] = "high"
     caveat: str | None = None
     remaining_route: str | None = None
+    dated_in_advance: bool = Field(
+        default=False,
+        description="The rule starts after the knowledge date on purpose: a law's application date fixed in advance, "
+        "or the day the sources stop (an 'access_unknown' rule)",
+    )
 
     @field_validator("valid_from", "valid_to", mode="before")
     @classmethod
@@ -176,7 +195,8 @@ class Rule:
     remaining_route: str | None
     file: str
     line: int | None
-    index: int = 0  # position in its file's `rules:` list (to locate problems)
+    index: int = 0
+    dated_in_advance: bool = False  # position in its file's `rules:` list (to locate problems)
 
     @property
     def outcome(self) -> str | None:
@@ -515,7 +535,11 @@ class _Loader:
                 return None
             conclusion = (f"derived.{name}", value)
         else:
-            allowed = ACCESS_OUTCOMES if raw.stage == "access" else PROTECTION_OUTCOMES
+            allowed = {
+                "access": ACCESS_OUTCOMES,
+                "standard_access": ACCESS_OUTCOMES,
+                "responsibility": RESPONSIBILITY_OUTCOMES,
+            }.get(raw.stage, PROTECTION_OUTCOMES)
             if raw.derive is not None:
                 self.problem(file, lines, (*here, "derive"), "derive", "only derive rules derive facts")
                 ok = False
@@ -529,7 +553,7 @@ class _Loader:
                     did_you_mean(str(raw.outcome), allowed),
                 )
                 return None
-            if prefix != "common" and raw.stage == "standard":
+            if prefix != "common" and raw.stage in ("standard", "standard_access"):
                 self.problem(
                     file,
                     lines,
@@ -561,7 +585,7 @@ class _Loader:
             self.problem(file, lines, here, "caveat", "a low-confidence rule must say why in 'caveat'")
             ok = False
         self._citations(path, lines, (*here, "sources"), raw.sources)
-        dated_by = raw.dated_by or ("access_date" if raw.stage == "access" else "as_of")
+        dated_by = raw.dated_by or {"access": "access_date", "responsibility": "claim_date"}.get(raw.stage, "as_of")
         window: list[Condition] = []
         if raw.valid_from:
             window.append(Atom(f"dates.{dated_by}", "ge", raw.valid_from))
@@ -590,6 +614,7 @@ class _Loader:
             file=file,
             line=lines.line((*here, "id")),
             index=i,
+            dated_in_advance=raw.dated_in_advance,
         )
 
     def _citations(self, path: Path, lines: LineMap, here: tuple[Any, ...], refs: Iterable[str]) -> None:

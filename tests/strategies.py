@@ -15,13 +15,15 @@ from pydantic import ValidationError
 
 from casefile.case import (
     ApplicationPlace,
+    CallUpDelivery,
+    CallUpPurpose,
     CaseFile,
     Channel,
+    EntryCrossing,
+    EntryDocument,
     EntryException,
-    EntryRoute,
     EvidenceKind,
     Jurisdiction,
-    NoticeKind,
     Profile,
     Prosecution,
     ServiceStatus,
@@ -59,20 +61,24 @@ person = group(
         "sex": enum_values(Sex),
         "birth_date": dates(dt.date(1960, 1, 1), dt.date(2007, 12, 31)),
         "age": st.integers(min_value=16, max_value=65),
+        "other_citizenships": st.lists(st.sampled_from(["IL", "DE", "KZ"]), unique=True, max_size=1),
     }
 )
 military = group(
     {
         "service_status": enum_values(ServiceStatus),
         "draft_notice_received": bools,
-        "draft_notice_kind": enum_values(NoticeKind),
+        "call_up_purpose": enum_values(CallUpPurpose),
+        "call_up_delivery": enum_values(CallUpDelivery),
         "draft_notice_date": dates(dt.date(2022, 1, 1), POLICY_END),
         "deserted": bools,
+        "deserted_date": dates(dt.date(2022, 1, 1), POLICY_END),
         "refused_service": bools,
         "conscientious_objector": bools,
         "applied_alternative_service": bools,
         "served_in_ukraine": bools,
-        "war_crimes_indication": bools,
+        "unit_war_crimes": bools,
+        "personal_involvement_indication": bools,
     }
 )
 dissent = group(
@@ -92,7 +98,10 @@ journey = group(
         "application_country": enum_values(Jurisdiction),
         "application_date": dates(dt.date(2022, 1, 1), POLICY_END),
         "application_place": enum_values(ApplicationPlace),
-        "entry_route": enum_values(EntryRoute),
+        "transit_countries": st.lists(st.sampled_from(["BY", "GE", "KZ", "TR", "FI", "EE"]), unique=True, max_size=2),
+        "entry_crossing": enum_values(EntryCrossing),
+        "entry_document": enum_values(EntryDocument),
+        "visa_issuer": st.sampled_from(["DE", "NL", "EE", "LV", "LT", "PL", "FI", "FR"]),
         "entry_date": dates(dt.date(2022, 1, 1), POLICY_END),
         "entry_exception": enum_values(EntryException),
         "vulnerable": bools,

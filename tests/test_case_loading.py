@@ -158,8 +158,8 @@ def test_missing_case_id(tmp_path: Path) -> None:
             "before the person left Russia",
         ),
         (
-            "military: {draft_notice_received: false, draft_notice_kind: mobilisation}",
-            "military.draft_notice_kind",
+            "military: {draft_notice_received: false, call_up_purpose: mobilisation}",
+            "military.call_up_purpose",
             "draft_notice_received is false",
         ),
         (
@@ -168,7 +168,7 @@ def test_missing_case_id(tmp_path: Path) -> None:
             "means a call-up was received",
         ),
         (
-            "military: {draft_notice_kind: e_summons, draft_notice_date: 2022-10-01}",
+            "military: {call_up_delivery: e_summons, draft_notice_date: 2022-10-01}",
             "military.draft_notice_date",
             "e-summons",
         ),
@@ -215,3 +215,67 @@ def test_every_kind_of_bad_case_file_exits_2_with_one_clear_message(tmp_path: Pa
     assert r.code == 2, (r.out, r.err)
     assert r.err.startswith("error: ") and name in r.err
     assert "Traceback" not in r.err and not r.out
+
+
+OLD_VOCABULARY = Path(__file__).parent / "fixtures" / "old_vocabulary"
+
+
+@pytest.mark.parametrize("path", sorted(OLD_VOCABULARY.glob("*.yaml")), ids=lambda p: p.stem)
+def test_case_files_of_the_first_vocabulary_still_load_with_one_warning_per_renamed_field(path: Path) -> None:
+    """Training material written before the vocabulary changed keeps working; each renamed field is named once."""
+    from casefile.case import load_case
+
+    text = path.read_text(encoding="utf-8")
+    case = load_case(path)
+    old = [name for name in ("draft_notice_kind", "war_crimes_indication", "entry_route") if f"{name}:" in text]
+    assert old, "the fixture uses the first vocabulary"
+    assert len(case.load_warnings) == len(old)
+    for name in old:
+        assert sum(f".{name} is renamed" in w for w in case.load_warnings) == 1, name
+
+
+def test_a_renamed_field_maps_to_its_replacement() -> None:
+    from casefile.case import case_from_text
+
+    case = case_from_text(
+        "case_id: a\nmilitary: {draft_notice_kind: e_summons, war_crimes_indication: true, service_status: mobilised}"
+        "\njourney: {entry_route: land_border}\n"
+    )
+    assert case.military.call_up_delivery is not None and case.military.call_up_delivery.value == "e_summons"
+    assert case.military.call_up_purpose is None  # an e-summons says how, not what for
+    assert case.military.unit_war_crimes is True and case.military.personal_involvement_indication is None
+    assert case.journey.entry_crossing is not None and case.journey.entry_crossing.value == "land"
+
+
+def test_an_old_and_a_new_name_for_the_same_fact_are_refused(tmp_path: Path) -> None:
+    msg = problem(tmp_path, "case_id: a\nmilitary: {draft_notice_kind: mobilisation, call_up_purpose: conscription}\n")
+    assert "military.draft_notice_kind" in msg and "call_up_purpose" in msg
+
+
+def test_the_schema_documents_every_enum_value_in_words() -> None:
+    from casefile.case import CaseFile
+
+    schema = CaseFile.model_json_schema()
+    props = {**schema["$defs"]["Military"]["properties"], **schema["$defs"]["Journey"]["properties"]}
+    for field in ("call_up_purpose", "call_up_delivery", "entry_crossing", "entry_document"):
+        meanings = props[field]["x-value-meanings"]
+        assert meanings and all(len(words) > 3 for words in meanings.values())
+    assert "unit_war_crimes" in props and "personal_involvement_indication" in props
+    assert "x-recorded-only" in props["call_up_delivery"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ("military: {call_up_purpose: mobilisation, draft_notice_date: 2022-05-01}", "military.draft_notice_date",
+         "21 Sep 2022"),
+        ("journey: {application_place: territory, entry_date: 2023-05-02, application_date: 2023-05-01}",
+         "journey.application_date", "before the entry"),
+        ("military: {deserted: false, deserted_date: 2023-01-01}", "military.deserted_date", "deserted is false"),
+        ("journey: {entry_document: none, visa_issuer: FI}", "journey.visa_issuer", "entry_document"),
+        ("person: {citizenship: RU, other_citizenships: [RU]}", "person.other_citizenships", "main citizenship"),
+    ],
+)
+def test_contradictions_of_the_new_vocabulary_are_input_errors(tmp_path: Path, body: str, field: str, words: str) -> None:
+    msg = problem(tmp_path, "case_id: a\n" + body + "\n")
+    assert "contradiction" in msg and field in msg and words in msg

@@ -206,7 +206,7 @@ def test_each_question_is_asked_once_when_skipped() -> None:
 
 
 def test_a_fact_that_cannot_change_any_outcome_is_never_asked(book) -> None:
-    path = "dissent.court_summons_received"
+    path = "dissent.sur_place_activity"
     spec = CASE_FACTS[path]
     # verify, rather than assume, that nothing reads it and no value of it changes an outcome
     assert path not in relevant_inputs(book)

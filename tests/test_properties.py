@@ -76,9 +76,11 @@ def test_no_rule_tests_for_unknown_itself(book) -> None:
 def test_unknown_is_never_treated_as_false(book, case: CaseFile, as_of: dt.date, data) -> None:
     """A rule that fires while a fact is unknown fires whatever the fact turns out to be.
 
-    (journey.entry_date is left out: where it is unknown, access is judged on the as-of date, as product.md says.)
+    (The journey's place and dates are left out: where they are unknown, access and Dublin are judged on another
+    date (product.md), so filling them in moves the date a rule is judged on rather than a fact it reads.)
     """
-    unknown = [p for p in FILLABLE if facts_of(case, as_of).get(p) is None and p != "person.birth_date"]
+    moves_dates = {"person.birth_date", "journey.entry_date", "journey.application_date", "journey.application_place"}
+    unknown = [p for p in FILLABLE if facts_of(case, as_of).get(p) is None and p not in moves_dates]
     if not unknown:
         return
     path = data.draw(st.sampled_from(unknown))
@@ -87,10 +89,10 @@ def test_unknown_is_never_treated_as_false(book, case: CaseFile, as_of: dt.date,
         {
             "bool": st.booleans(),
             "enum": st.sampled_from(spec.values or ("x",)),
-            "list": st.lists(st.sampled_from(spec.values), unique=True, max_size=3) if spec.values else st.just([]),
+            "list": st.lists(st.sampled_from(spec.values or ("BY", "GE")), unique=True, max_size=3),
             "int": st.integers(0, 90),
             "date": st.dates(dt.date(1960, 1, 1), dt.date(2026, 6, 30)),
-            "text": st.sampled_from(["RU", "BY"]),
+            "text": st.sampled_from(["RU", "BY", "FI"]),
         }[spec.kind]
     )
     filled = fill(case, path, value)

@@ -84,7 +84,8 @@ def test_markdown_evaluate_has_checklist_why_unknowns_and_what_would_change(andr
     assert md.count("### Checklist") == 7
     assert "not prominent enough" in md
     assert "overridden by" in md
-    assert "`dissent.public_profile` = high → **protection likely**" in md
+    assert "`military.deserted` = yes → **individual assessment**" in md
+    assert "protection likely" not in md.split("What would")[-1].split("###")[0]  # no unsourced promise (#8)
 
 
 def test_markdown_warnings_come_before_the_first_jurisdiction() -> None:
@@ -197,7 +198,11 @@ def test_html_shows_the_warnings() -> None:
 
 
 def test_html_remaining_route_is_shown_where_entry_is_barred() -> None:
-    a = assess(load_case(EXAMPLES / "estonia-tourist-visa.yaml"))
+    # the same route still to be taken (no entry yet): the restriction bars it and names what remains
+    case = load_case(EXAMPLES / "estonia-tourist-visa.yaml")
+    case = case.model_copy(update={"journey": case.journey.model_copy(update={"entry_date": None,
+                                                                             "application_date": None})})
+    a = assess(case)
     ee = a.jurisdiction("EE")
     assert ee.outcome == "entry_barred"
     routes = [f.remaining_route for f in ee.fired if f.remaining_route]

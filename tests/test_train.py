@@ -110,9 +110,9 @@ def test_jurisdictions_can_be_chosen_and_the_date_moved() -> None:
     data = json.loads(r.out)
     assert [a["code"] for a in data["answers"]] == ["EE", "LV", "LT"]
     assert data["score"] == data["total"] == 3
-    r = run_cli(["train", "andrei", "-j", "DE", "--as-of", "2023-08-15", "-f", "json"], stdin="individual\n")
+    r = run_cli(["train", "andrei", "-j", "DE", "--as-of", "2022-09-20", "-f", "json"], stdin="individual\n")
     data = json.loads(r.out)
-    assert data["as_of"] == "2023-08-15"
+    assert data["as_of"] == "2022-09-20"  # the day before the model applies the reported refusal
     assert data["answers"][0]["actual"] == "individual_assessment" and data["score"] == 1
 
 

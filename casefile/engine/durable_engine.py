@@ -95,7 +95,10 @@ class DurableMatcher:
     def __init__(self, rulebook: Rulebook, *, checklists: bool = True) -> None:
         self.checklists = checklists
         self.ruleset = f"casefile_{rulebook.fingerprint}{'' if checklists else '_outcomes'}"
-        self.specs = rulebook.specs
+        self.specs = specs_with_tested_codes(rulebook)
+        self.code_lists = frozenset(
+            p for p, spec in rulebook.specs.items() if spec.kind == "list" and not spec.values
+        )
         self.by_name: dict[str, Pattern] = {}
         self.current: _Collector | None = None
         definition: dict[str, Any] = {}
@@ -171,12 +174,34 @@ class _DurableSession:
         out: dict[str, dict[str, FactValue]] = {}
         for name, message in c.matched.items():
             pattern = self.matcher.by_name[name]
-            out[name] = decode(message, pattern.facts, self.matcher.specs)
+            seen = decode(message, pattern.facts, self.matcher.specs)
+            for path in self.matcher.code_lists & seen.keys():
+                seen[path] = values[path]  # the engine sees only the tested codes; report the whole list
+            out[name] = seen
         return out
 
 
 # ------------------------------------------------------------------------------------------------------------
 # Encoding facts and compiling conditions
+
+
+def specs_with_tested_codes(rulebook: Rulebook) -> dict[str, FactSpec]:
+    """Lists of free codes (e.g. transit countries) have no fixed values: encode the codes the rules test."""
+    import dataclasses
+
+    from casefile.conditions import atoms
+
+    specs = dict(rulebook.specs)
+    tested: dict[str, set[str]] = {}
+    conds = [r.effective for r in rulebook.rules.values()] + [c.condition for c in rulebook.criteria.values()]
+    for cond in conds:
+        for a in atoms(cond):
+            spec = specs.get(a.fact)
+            if spec is not None and spec.kind == "list" and not spec.values and isinstance(a.value, tuple):
+                tested.setdefault(a.fact, set()).update(str(v) for v in a.value)
+    for path, codes in tested.items():
+        specs[path] = dataclasses.replace(specs[path], values=tuple(sorted(codes)))
+    return specs
 
 
 def encode(values: Mapping[str, FactValue], specs: Mapping[str, FactSpec]) -> dict[str, Any]:
