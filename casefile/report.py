@@ -119,7 +119,8 @@ def fact_label(path: str, specs: dict[str, FactSpec] | None = None) -> str:
     spec = (specs or CASE_FACTS).get(path) or CASE_FACTS.get(path)
     if spec is None:
         return path.rsplit(".", 1)[-1].replace("_", " ").capitalize()
-    return spec.label[:1].upper() + spec.label[1:]
+    label = spec.label.split(". ", 1)[0].rstrip(".")  # the label, not the explanation that may follow it
+    return label[:1].upper() + label[1:]
 
 
 def fact_question(path: str) -> str:
@@ -292,7 +293,8 @@ class Report:
 
     def body_text(self) -> str:
         """Every string the handout body shows (not the appendix): for the glossary and for tests."""
-        parts: list[str] = [self.who, *self.warnings, MATRIX_LEGEND, DIFFERENCES_NOTE]
+        shown = [v for k, v in SECTIONS.items() if k not in ("details", "sources", "glossary")]
+        parts: list[str] = [self.who, *self.warnings, MATRIX_LEGEND, DIFFERENCES_NOTE, *shown, "Caveat"]
         parts += [f"{f.label} {f.value}" for f in self.known] + self.unknown_facts
         for r in self.rows:
             parts += [r.name, r.access.text, r.practice.text, r.standard.text, r.outcome.text]
@@ -442,22 +444,9 @@ def citations(refs: list[str], a: Assessment) -> str:
 
 
 def card_lines(j: JurisdictionResult, book: Rulebook, names: dict[str, str]) -> list[tuple[str, str]]:
+    """The card's plain lines: why (the deciding rule's title and reason), what remains, the access date, the
+    standard's access where it differs, and a Dublin transfer where one is indicated."""
     lines: list[tuple[str, str]] = []
-    judged = getattr(j.access, "judged_on", None)
-    if judged:
-        reason = getattr(j.access, "judged_on_reason", None)
-        when = day(judged) if isinstance(judged, dt.date) else value_words(str(judged))
-        lines.append(("Access judged on", when + (f", {reason}" if reason else "")))
-    std_access = getattr(j.standard, "access", None)
-    if std_access is not None:
-        outcome = getattr(std_access, "outcome", None) or (
-            std_access.get("outcome") if isinstance(std_access, dict) else None
-        )
-        if outcome:
-            lines.append(("Standard, access", words(outcome)))
-    resp = getattr(j, "responsibility", None)
-    if resp is not None:
-        lines.append(("Dublin", responsibility_text(resp, names)))
     lens = deciding_lens(j)
     for rid in lens.rules:
         rule = book.rules.get(rid)
@@ -468,28 +457,42 @@ def card_lines(j: JurisdictionResult, book: Rulebook, names: dict[str, str]) -> 
             lines.append(("What remains", rule.remaining_route))
     if j.practice.outcome == "not_assessed" and j.practice.if_reached:
         lines.append(("If a procedure were reached", words(j.practice.if_reached)))
+    judged = getattr(j.access, "judged_on", None)
+    if judged:
+        reason = getattr(j.access, "judged_on_reason", None)
+        when = day(judged) if isinstance(judged, dt.date) else value_words(str(judged))
+        lines.append(("Access judged on", when + (f", {reason}" if reason else "")))
+    std_access = getattr(j.standard, "access", None)
+    outcome = getattr(std_access, "outcome", None)
+    if outcome and outcome != j.access.outcome:
+        lines.append(("The standard on access", f"{words(outcome)} (a claim at the border or on the territory)"))
     if j.tension:
         std = [book.rules[r] for r in j.standard.rules if r in book.rules]
         if std:
             lines.append(("Standard", f"{std[0].title}."))
+    resp = getattr(j, "responsibility", None)
+    text = responsibility_text(resp, names) if resp is not None else None
+    if text:
+        lines.append(("Dublin", text))
     return lines
 
 
-def responsibility_text(resp: Any, names: dict[str, str]) -> str:
-    def get(key: str) -> Any:
-        return resp.get(key) if isinstance(resp, dict) else getattr(resp, key, None)
+def responsibility_text(resp: Any, names: dict[str, str]) -> str | None:
+    """'a claim here would likely be passed to Finland: <why>', or None where no transfer is indicated."""
+    state = getattr(resp, "transfer_to", None)
+    if not state:
+        return None
+    rules = getattr(resp, "rules", []) or []
+    rule_reasons = []
+    from casefile.rulebook import default_rulebook
 
-    state = get("state") or get("responsible") or get("code") or get("outcome")
-    reason = get("reason") or get("because") or ""
-    if isinstance(reason, list):
-        reason = " ".join(str(r) for r in reason)
-    if state:
-        text = f"a claim here would likely be passed to {names.get(str(state), str(state))}"
-    else:
-        text = "this state would likely examine the claim itself"
-    if reason:
-        text += f": {reason}"
-    return text
+    book = default_rulebook()
+    for rid in rules:
+        rule = book.rules.get(rid)
+        if rule is not None:
+            rule_reasons.append(rule.reason)
+    why = " ".join(rule_reasons)
+    return f"a claim here would likely be passed to {names.get(str(state), str(state))}" + (f": {why}" if why else "")
 
 
 @cache

@@ -126,13 +126,22 @@ def to_html(doc: Doc) -> str:
     return "\n".join(out) + "\n"
 
 
-def _fits(headers: list[str], rows: list[list[str]], width: int) -> bool:
-    """Whether a table fits `width` with no cell wrapped (else it is printed as a list)."""
-    need = 0
+def _layout(headers: list[str], rows: list[list[str]], width: int) -> int | None:
+    """How to print a table in `width` columns: -1 when every cell fits unwrapped, the index of the one column
+    that may wrap (the widest) when that is enough, or None (print it as a list instead)."""
+    natural = []
+    longest_word = []
     for i, h in enumerate(headers):
         cells = [line for r in rows for line in r[i].split("\n")] + [h]
-        need += max(len(c) for c in cells) + 2
-    return need <= width
+        natural.append(max(len(c) for c in cells) + 2)
+        longest_word.append(max((len(w) for c in cells for w in c.split()), default=1) + 2)
+    if sum(natural) <= width:
+        return -1
+    wide = natural.index(max(natural))
+    rest = sum(natural) - natural[wide]
+    if rest + max(longest_word[wide], 24) <= width:
+        return wide
+    return None
 
 
 def to_console(doc: Doc, console: Console) -> None:
@@ -162,10 +171,11 @@ def to_console(doc: Doc, console: Console) -> None:
                 console.print(grid)
         elif kind == "table":
             headers, rows = block[1], block[2]
-            if _fits(headers, rows, console.width):
+            layout = _layout(headers, rows, console.width)
+            if layout is not None:
                 table = Table(box=box.SIMPLE_HEAVY, pad_edge=False)
-                for h in headers:
-                    table.add_column(h, no_wrap=True)
+                for i, h in enumerate(headers):
+                    table.add_column(h, no_wrap=i != layout)
                 for row in rows:
                     table.add_row(*row)
                 console.print(table)
