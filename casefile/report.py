@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,9 @@ def value_words(value: Any, spec: FactSpec | None = None, names: dict[str, str] 
         return day(dt.date.fromisoformat(value))
     if isinstance(value, list | tuple):
         return ", ".join(value_words(v, spec, names) for v in value) if value else "none"
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):  # a list, as the explainer keys it
+        items = [v.strip(" '\"") for v in value[1:-1].split(",") if v.strip(" '\"")]
+        return value_words(items, spec, names) if items else "none"
     text = str(getattr(value, "value", value))
     if names and text in names:
         return names[text]
@@ -119,7 +122,7 @@ def fact_label(path: str, specs: dict[str, FactSpec] | None = None) -> str:
     spec = (specs or CASE_FACTS).get(path) or CASE_FACTS.get(path)
     if spec is None:
         return path.rsplit(".", 1)[-1].replace("_", " ").capitalize()
-    label = spec.label.split(". ", 1)[0].rstrip(".")  # the label, not the explanation that may follow it
+    label = re.split(r"\.\s+(?=[A-Z])", spec.label, maxsplit=1)[0].rstrip(".")  # not the explanation after it
     return label[:1].upper() + label[1:]
 
 
@@ -131,6 +134,18 @@ def fact_question(path: str) -> str:
     question = re.sub(r"\s*\([^()]*,[^()]*\)", "", spec.question)  # "(never served, completed service, …)"
     question = re.sub(r":[^?]*,[^?]*\?$", "?", question)  # "How did the person enter: tourist visa, …?"
     return question
+
+
+def plain_specs(book: Rulebook) -> dict[str, FactSpec]:
+    """The rulebook's fact specs with each label cut to the label itself, for sentences built from conditions."""
+    cached = _PLAIN.get(id(book))
+    if cached is None:
+        cached = {path: replace(spec, label=fact_label(path, book.specs)) for path, spec in book.specs.items()}
+        _PLAIN[id(book)] = cached
+    return cached
+
+
+_PLAIN: dict[int, dict[str, FactSpec]] = {}
 
 
 def confidence_note(confidence: str | None) -> str:
@@ -353,7 +368,7 @@ def criterion(rule: Rule, book: Rulebook) -> str:
         text = re.sub(
             r"(\band |\bor |\()([A-Z])(?=[a-z])",
             lambda m: m.group(1) + m.group(2).lower(),
-            describe(rule.condition, book.specs),
+            describe(rule.condition, plain_specs(book)),
         )
         parts.append("when " + text[:1].lower() + text[1:])
     if rule.valid_from and rule.valid_to:
@@ -387,7 +402,9 @@ def known_facts(case: CaseFile, as_of: dt.date, names: dict[str, str]) -> tuple[
     values = facts_of(case, as_of).values
     lines: list[FactLine] = []
     for path, spec in CASE_FACTS.items():
-        if path in NOT_SHOWN_FACTS or path not in values or (spec.kind == "text" and path != "person.citizenship"):
+        if path in NOT_SHOWN_FACTS or spec.computed or path not in values:
+            continue
+        if spec.kind == "text" and path != "person.citizenship":
             continue
         if path == "person.birth_date" and "person.age" in values:
             continue
@@ -405,6 +422,8 @@ def outcome_effects(outcomes: dict[str, str], now: str, spec: FactSpec | None, n
     """'if yes → individual assessment; if no → refusal likely', grouping values with the same outcome."""
     by_outcome: dict[str, list[str]] = {}
     for value, outcome in outcomes.items():
+        if spec is not None and spec.kind == "list" and "," in value:
+            continue  # a combination of several items: the single items already say it
         by_outcome.setdefault(outcome, []).append(value_words(value, spec, names))
     parts = []
     for outcome, values in by_outcome.items():
@@ -579,15 +598,18 @@ def build(
             if same:
                 same[0].code += ", " + j.code
                 depends.pop()
-        seen: set[str] = set()
+        # Every outcome shown with a caveat or less than high confidence; a caveat the card already prints is
+        # pointed to rather than repeated.
+        seen: set[str] = set(head.caveats)
         for lens_name, shown in (("access", access), ("practice", practice), ("standard", standard)):
             if shown.confidence == "high" and not shown.caveats:
                 continue
-            for cav in shown.caveats or [""]:
-                if cav in seen:
-                    continue
-                seen.add(cav)
-                caveats.append(Line(j.code, f"{lens_name}: {shown.text}", shown.outcome, cav))
+            fresh = [c for c in shown.caveats if c not in seen]
+            seen.update(fresh)
+            note = " ".join(fresh)
+            if shown.caveats and len(fresh) < len(shown.caveats):
+                note = (note + " " if note else "") + "(See the caveat on the card.)"
+            caveats.append(Line(j.code, f"{lens_name}: {shown.text}", shown.outcome, note))
         refs = [s for rid in deciding_lens(j).rules if rid in book.rules for s in book.rules[rid].sources]
         cards.append(
             Card(
