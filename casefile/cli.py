@@ -19,17 +19,47 @@ import typer
 from rich.console import Console
 
 from casefile import DISCLAIMER, __version__
-from casefile.errors import EngineError, InputError, RulebookError
+from casefile.errors import EngineError, InputError, RulebookError, did_you_mean
+
+
+def _hide_python_types() -> None:
+    """--help names arguments by what they are (CASE, ID), never by Python type (<str>, <list[str]>)."""
+    from typer.core import TyperArgument, TyperOption
+
+    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
+    named = {"jurisdiction": "CODE", "as_of": "DATE", "start": "DATE", "end": "DATE", "fmt": "FORMAT", "seed": "N"}
+
+    def option_metavar(self, ctx):  # type: ignore[no-untyped-def]
+        if self.metavar is not None:
+            return self.metavar
+        if self.name in named:
+            return named[self.name]
+        kind = getattr(self, "type_descriptor", None)
+        if kind is not None and getattr(kind, "is_path", False):
+            return "FILE"
+        if kind is not None and getattr(kind, "annotation", None) is int:
+            return "N"
+        return "TEXT"
+
+    TyperOption.display_type_rich = option_metavar  # type: ignore[method-assign]
+
+
+_hide_python_types()
 
 app = typer.Typer(
     name="casefile",
     help="One asylum case, seven European jurisdictions, explained outcomes. An educational model, not legal advice.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(help="List, show and check the rules.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="List, show and check the rules.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 app.add_typer(rules_app, name="rules")
 
 _state = {"debug": False}
@@ -87,6 +117,10 @@ def resolve_case_path(raw: str) -> Path:
     for candidate in (data_dir() / "examples" / raw, data_dir() / "examples" / f"{raw}.yaml"):
         if candidate.exists():
             return candidate
+    names = sorted(p.stem for p in (data_dir() / "examples").glob("*.yaml"))
+    guess = did_you_mean(path.stem, names) if path.parent == Path(".") or path.parent.name == "examples" else None
+    if guess:
+        raise InputError.single(raw, "no such case file or example", hint=f"{guess} 'casefile examples' lists them")
     return path
 
 
@@ -220,18 +254,34 @@ def check_format(fmt: str) -> str:
 
 
 def redacted(assessment):
+    """Without the name; and where the case id spells the name ('ivan-petrov-2024' for Ivan Petrov), not that either:
+    the id becomes 'case-' and a short fingerprint of itself, the same on every run."""
+    import hashlib
+    import re
+
+    name = assessment.name or ""
+    slug = "-".join(w for w in re.split(r"[^a-z0-9]+", name.lower()) if w)
+    ident = "-" + re.sub(r"[^a-z0-9]+", "-", assessment.case_id.lower()) + "-"
+    if slug and f"-{slug}-" in ident:
+        assessment.case_id = "case-" + hashlib.sha256(assessment.case_id.encode()).hexdigest()[:8]
     assessment.name = None
     return assessment
 
 
 # -------------------------------------------------------------------------------------------------- commands
 
-CaseArg = Annotated[str, typer.Argument(help="A case file (YAML or JSON), or the name of a shipped example.")]
+CaseArg = Annotated[
+    str, typer.Argument(metavar="CASE", help="A case file (YAML or JSON), or the name of a shipped example.")
+]
 JurisOpt = Annotated[
     list[str] | None,
-    typer.Option("--jurisdiction", "-j", help="Jurisdiction code (DE NL EE LV LT PL FI) or 'baltics'; repeat."),
+    typer.Option(
+        "--jurisdiction", "-j", metavar="CODE", help="Jurisdiction code (DE NL EE LV LT PL FI) or 'baltics'; repeat."
+    ),
 ]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Assessment date YYYY-MM-DD (default: the case's).")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="Assessment date YYYY-MM-DD (default: the case's).")
+]
 FormatOpt = Annotated[
     str | None,
     typer.Option(
@@ -241,7 +291,15 @@ FormatOpt = Annotated[
         help="text, json, markdown or html (default: from the --output name, else text).",
     ),
 ]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file instead of printing (.html, .md, .json: that format).",
+    ),
+]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
 RedactOpt = Annotated[bool, typer.Option("--redact", help="Replace the name and free-text notes with the case id.")]
 
@@ -278,7 +336,10 @@ def evaluate(
     force: ForceOpt = False,
     redact: RedactOpt = False,
 ) -> None:
-    """The full assessment of a case in each jurisdiction: checklist, why, unknowns, what would change it."""
+    """The full assessment of a case in each jurisdiction: checklist, why, unknowns, facts the outcome depends on.
+
+    Example: casefile evaluate andrei -j DE -j NL
+    """
     _report("evaluate", case, jurisdiction, as_of, fmt, output, force, redact)
 
 
@@ -287,7 +348,7 @@ def compare(
     case: Annotated[
         list[str],
         typer.Argument(
-            metavar="CASE...", help="One case file or example name; several give one matrix of cases × jurisdictions."
+            metavar="CASE", help="One case file or example name; several give one matrix of cases × jurisdictions."
         ),
     ],
     jurisdiction: JurisOpt = None,
@@ -423,7 +484,10 @@ def _format_doc(doc, fmt: str, output: Path | None) -> str:
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of a case file."""
+    """Print the JSON Schema of a case file.
+
+    Example: casefile schema > case.schema.json
+    """
     from casefile.case import CaseFile
 
     typer.echo(json.dumps(CaseFile.model_json_schema(), indent=2))
@@ -475,9 +539,14 @@ def examples(
 
 @app.command()
 def sources(
-    ref: Annotated[str | None, typer.Argument(help="A seed id (000), a citation (seed:000#andrei, legal:G6).")] = None,
+    ref: Annotated[
+        str | None, typer.Argument(metavar="ID", help="A seed id (000), a citation (seed:000#andrei, legal:G6).")
+    ] = None,
 ) -> None:
-    """List the sources, or show one with its passages and the rules that cite each."""
+    """List the sources, or show one with its passages and the rules that cite each.
+
+    Example: casefile sources legal:G6
+    """
     from casefile.render.sources import render_source, render_sources
     from casefile.rulebook import default_rulebook
 
@@ -493,7 +562,10 @@ def sources(
 def rules_list(
     jurisdiction: JurisOpt = None,
 ) -> None:
-    """List the rules: id, stage, conclusion, validity and file:line."""
+    """List the rules: id, file:line, what each concludes and its title.
+
+    Example: casefile rules list -j DE
+    """
     from casefile.assessment import parse_jurisdictions
     from casefile.render.rules import render_rule_list
     from casefile.rulebook import default_rulebook
@@ -504,9 +576,12 @@ def rules_list(
 
 @rules_app.command("show")
 def rules_show(
-    rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. de.practice.low_profile_dissident")],
+    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, e.g. de.practice.low_profile_dissident")],
 ) -> None:
-    """Show one rule in full, with its sources."""
+    """Show one rule in full, with its sources.
+
+    Example: casefile rules show de.practice.default
+    """
     from casefile.render.rules import render_rule
     from casefile.rulebook import default_rulebook
 
@@ -516,14 +591,17 @@ def rules_show(
 @rules_app.command("check")
 def rules_check(
     rules_dir: Annotated[
-        Path | None, typer.Option("--rules", help="A rules folder (default: the shipped one).")
+        Path | None, typer.Option("--rules", metavar="FOLDER", help="A rules folder (default: the shipped one).")
     ] = None,
     seeds_dir: Annotated[
-        Path | None, typer.Option("--seeds", help="A sources folder (default: the shipped one).")
+        Path | None, typer.Option("--seeds", metavar="FOLDER", help="A sources folder (default: the shipped one).")
     ] = None,
 ) -> None:
     """Check the rules: citations, facts, conflicts without precedence, rules that never fire, dates. Exit 1 if
-    anything is found."""
+    anything is found.
+
+    Example: casefile rules check --rules my-rules/
+    """
     from casefile.check import check_rules
     from casefile.rulebook import data_dir
 

@@ -50,7 +50,10 @@ def train(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """Predict each jurisdiction's outcome from the facts alone, then see your score and why each outcome is what
-    it is. One prediction per line (a number or an outcome; Enter = don't know)."""
+    it is. One prediction per line (a number or an outcome; Enter = don't know).
+
+    Example: casefile train andrei -j DE -j NL
+    """
     import json
 
     from casefile import DISCLAIMER
