@@ -105,50 +105,47 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
     parts.append(Text("\nChecklist", style="bold underline"))
     for item in j.checklist:
         mark, colour = STATUS[item.status]
-        line = Text(f" {mark} ", style=f"bold {colour}")
-        line.append(item.label)
+        line = Text(item.label)
         line.append(f"  [{', '.join(item.sources)}]", style="dim")
-        parts.append(line)
+        parts.append(_hang(line, bullet=f" {mark}", bullet_style=f"bold {colour}"))
 
     parts.append(Text("\nWhy", style="bold underline"))
     for f in j.fired:
         if f.stage == "derive" or not f.decided:
             continue
-        line = Text(" • ")
-        line.append(f"{f.title}", style="bold")
+        line = Text(f"{f.title}", style="bold")
         line.append(f" ({f.rule}, {f.stage}: {words(f.conclusion)})", style="dim")
-        parts.append(line)
-        parts.append(Text("   " + f.because))
+        parts.append(_hang(line, bullet=" •"))
+        parts.append(_hang(f.because))
         if f.remaining_route:
-            parts.append(Text("   What remains: " + f.remaining_route, style="cyan"))
+            parts.append(_hang("What remains: " + f.remaining_route, style="cyan"))
         if f.caveat:
-            parts.append(Text(f"   ⚠ {f.caveat}", style="yellow"))
+            parts.append(_hang(f"⚠ {f.caveat}", style="yellow"))
         if f.facts:
             shown = ", ".join(f"{k} = {_value(v)}" for k, v in f.facts.items() if not k.startswith("dates."))
             if shown:
-                parts.append(Text(f"   facts: {shown}", style="dim"))
-        parts.append(Text(f"   sources: {', '.join(f.sources)}   ({f.location})", style="dim"))
+                parts.append(_hang(f"facts: {shown}", style="dim"))
+        parts.append(_hang(f"sources: {', '.join(f.sources)}   ({f.location})", style="dim"))
     overridden = [f for f in j.fired if f.stage != "derive" and not f.decided]
     if overridden:
         parts.append(Text("\nAlso applied, but overridden", style="bold underline"))
         for f in overridden:
             parts.append(
-                Text(
-                    f" • {f.title} ({f.rule}: {words(f.conclusion)}) — overridden by {', '.join(f.overridden_by)}",
+                _hang(
+                    f"{f.title} ({f.rule}: {words(f.conclusion)}) — overridden by {', '.join(f.overridden_by)}",
                     style="dim",
+                    bullet=" •",
                 )
             )
     if j.unknowns:
         parts.append(Text("\nUnknown facts that matter", style="bold underline"))
         for u in j.unknowns:
-            line = Text(" ? ", style="bold yellow")
-            line.append(u.question)
-            parts.append(line)
-            parts.append(Text("   " + _outcomes_text(u.outcomes, j.outcome), style="dim"))
+            parts.append(_hang(u.question, bullet=" ?", bullet_style="bold yellow"))
+            parts.append(_hang(_outcomes_text(u.outcomes, j.outcome), style="dim"))
     if j.why_not:
         parts.append(Text("\n" + SECTIONS["why_not"], style="bold underline"))
         for w in j.why_not[:6]:
-            parts.append(Text(" – " + w.sentence))
+            parts.append(_hang(w.sentence, bullet=" –"))
     if j.what_would_change:
         from casefile.report import change_shown
 
@@ -156,16 +153,15 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
         for c in j.what_would_change:
             shown = change_shown(c, book)
             change = ", ".join(f"{k} = {_value(v)}" for k, v in c.set.items())
-            line = Text(" → ")
-            line.append(change, style="bold")
+            line = Text(change, style="bold")
             line.append(" gives ")
             line.append_text(styled(c.outcome))
             if shown.confidence != "high":
                 line.append(f" ({shown.confidence} confidence)", style="yellow")
             line.append(f"  ({', '.join(c.because)}; {', '.join(c.sources)})", style="dim")
-            parts.append(line)
+            parts.append(_hang(line, bullet=" →"))
             for cav in shown.caveats:
-                parts.append(Text(f"   ⚠ {cav}", style="yellow"))
+                parts.append(_hang(f"⚠ {cav}", style="yellow"))
     return Panel(
         Group(*parts),
         title=title,
@@ -173,6 +169,16 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
         box=box.ROUNDED,
         border_style="blue" if j.application_country else "white",
     )
+
+
+def _hang(text: str | Text, style: str = "", *, bullet: str = "  ", bullet_style: str = "") -> Table:
+    """One line whose wrapped continuation keeps the indent of its first word."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=len(bullet), no_wrap=True)
+    grid.add_column()
+    body = text if isinstance(text, Text) else Text(text, style=style)
+    grid.add_row(Text(bullet, style=bullet_style), body)
+    return grid
 
 
 def _value(v: object) -> str:
