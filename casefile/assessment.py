@@ -31,16 +31,15 @@ from casefile.results import (
 from casefile.rulebook import (
     BARRED,
     DECIDING_STAGES,
-    STAGES,
     FAVOURABILITY,
-    UNSETTLED,
     GROUP_ALIASES,
     JURISDICTIONS,
+    STAGES,
+    UNSETTLED,
     Rule,
     Rulebook,
     default_rulebook,
 )
-
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,7 @@ def assess(
         as_of=day,
         rulebook_version=book.version,
         disclaimer=DISCLAIMER,
-        warnings=warnings_for(case, facts, book, trace),
+        warnings=warnings_for(case, facts, book, trace, codes, results),
         engine=trace.engine,
         jurisdictions=results,
     )
@@ -296,15 +295,34 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def warnings_for(case: CaseFile, facts: FactSet, book: Rulebook, trace: Trace) -> list[str]:
+def warnings_for(
+    case: CaseFile,
+    facts: FactSet,
+    book: Rulebook,
+    trace: Trace,
+    codes: Sequence[str] = (),
+    results: Sequence[JurisdictionResult] = (),
+) -> list[str]:
     out = list(facts.warnings)
     day = facts.as_of
     meta = book.meta
     if day > meta.knowledge_date:
+        known = [
+            f"{code} to {book.knowledge[code][0]}: {book.knowledge[code][1]}"
+            for code in codes
+            if code in book.knowledge and day > book.knowledge[code][0]
+        ]
         out.append(
             f"The assessment date {day} is after {meta.knowledge_date}, the date the rulebook's facts run to: "
-            "law and practice may have changed since; the facts may be out of date."
+            "law and practice may have changed since; the facts may be out of date. What the rulebook knows, and "
+            "up to when: " + (" | ".join(known) if known else "see each jurisdiction's rule file.")
         )
+    for j in results:
+        if j.access.outcome in UNSETTLED:
+            out.append(
+                f"{j.code}: whether the person can reach the procedure on {j.access.judged_on} is not known: "
+                + (j.access.caveat or "the sources stop before that date.")
+            )
     for later in meta.later_law:
         when = later.get("date")
         if isinstance(when, dt.date) and day >= when:

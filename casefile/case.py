@@ -349,8 +349,7 @@ class Dissent(_Group):
         meanings={
             "coao_20_3_3": 'administrative offence of "discrediting" the armed forces (CoAO 20.3.3, a fine)',
             "cc_280_3": 'the crime of repeated "discrediting" (Criminal Code 280.3)',
-            "cc_207_3": 'the crime of "false information" about the armed forces (Criminal Code 207.3, up to 15 '
-            "years)",
+            "cc_207_3": 'the crime of "false information" about the armed forces (Criminal Code 207.3, up to 15 years)',
             "cc_328": "evading conscription (Criminal Code 328, up to 2 years)",
             "cc_337": "unauthorised leave from a unit (Criminal Code 337, up to 10 years during mobilisation)",
             "cc_338": "desertion (Criminal Code 338)",
@@ -572,14 +571,18 @@ def migrate_renamed(data: dict[str, Any]) -> tuple[dict[str, Any], list[str], li
             continue
         if not isinstance(key, str) or key not in mapping:
             allowed = ", ".join(v for v in mapping if v not in ("true", "false")) or "true or false"
-            problems.append((f"{group}.{old}", f"expected one of {allowed} (this old field is renamed: "
-                             f"{_RENAME_ADVICE[old]})"))
+            problems.append(
+                (f"{group}.{old}", f"expected one of {allowed} (this old field is renamed: {_RENAME_ADVICE[old]})")
+            )
             continue
         new_field, new_value = mapping[key]
         if new_field in section:
             problems.append(
-                (f"{group}.{old}", f"both {group}.{old} and its replacement {group}.{new_field} are given; keep "
-                 f"only {group}.{new_field}")
+                (
+                    f"{group}.{old}",
+                    f"both {group}.{old} and its replacement {group}.{new_field} are given; keep "
+                    f"only {group}.{new_field}",
+                )
             )
             continue
         section[new_field] = {"true": True, "false": False}.get(new_value, new_value)

@@ -346,8 +346,13 @@ def unread_facts(book: Rulebook) -> list[Finding]:
     out: list[Finding] = []
     for path, spec in book.derived.items():
         if path not in read:
-            out.append(Finding("unread derived fact", str(book.folder / "common.yaml"),
-                               f"derived fact '{path}' ({spec.label}) is concluded but no rule or criterion reads it"))
+            out.append(
+                Finding(
+                    "unread derived fact",
+                    str(book.folder / "common.yaml"),
+                    f"derived fact '{path}' ({spec.label}) is concluded but no rule or criterion reads it",
+                )
+            )
     inputs_behind = {"person.birth_date": "person.age", "evidence.documented_kinds": "evidence.documented_kinds"}
     for path, spec in CASE_FACTS.items():
         if spec.computed or spec.recorded_only:

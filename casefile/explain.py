@@ -104,11 +104,11 @@ class Explorer:
         cache[assignment] = result
         return result
 
-    def verify(self, assignment: Assignment, code: str, expected: str) -> None:
+    def verify(self, assignment: Assignment, code: str, expected: str, part: str = "outcome") -> None:
         if self.primary.name == self.search.name:
             return
         checked = self.outcomes(assignment, self.primary)
-        got = checked[code].outcome if checked else None
+        got = getattr(checked[code], part) if checked else None
         if got != expected:
             raise EngineError(
                 f"the engines disagree for {code} after setting {dict(assignment)}: reference {expected}, "
@@ -153,7 +153,8 @@ class Explorer:
         return out
 
     # -- the three questions -------------------------------------------------------------------------------
-    def unknowns(self, code: str, now: str) -> list[Unknown]:
+    def unknowns(self, code: str, now: str, part: str = "outcome") -> list[Unknown]:
+        """Unknown facts that change `part` of `code`'s decision ("outcome", or "responsibility" for Dublin)."""
         out: list[Unknown] = []
         for path in self.unknown_inputs():
             spec = CASE_FACTS[path]
@@ -165,13 +166,13 @@ class Explorer:
                 if decisions is None:
                     continue
                 key = _key(value)
-                results[key] = decisions[code].outcome
+                results[key] = getattr(decisions[code], part)
                 witnesses[key] = assignment
             if not results or set(results.values()) == {now}:
                 continue
             for key, outcome in results.items():
                 if outcome != now:
-                    self.verify(witnesses[key], code, outcome)
+                    self.verify(witnesses[key], code, outcome, part)
             out.append(
                 Unknown(
                     fact=path,
@@ -270,6 +271,8 @@ def add_explanations(assessment: Assessment, case: CaseFile, book: Rulebook, pri
     explorer = Explorer(case, book, assessment.as_of, primary)
     for j in assessment.jurisdictions:
         j.unknowns = explorer.unknowns(j.code, j.outcome)
+        if j.responsibility is not None:
+            j.responsibility_unknowns = explorer.unknowns(j.code, j.responsibility.outcome, part="responsibility")
         j.why_not = why_not(book, trace, j.code, j.outcome, j.access.outcome)
         j.what_would_change = explorer.changes(j.code, j.outcome)
 
@@ -430,7 +433,8 @@ def fact_values(
     if spec.kind == "text":
         if path == "person.citizenship":
             return ["RU", "XX"]
-        return [*sorted(str(v) for v in thresholds.get(path, set())), "XX"]
+        tested = sorted(str(v) for v in thresholds.get(path, set()))
+        return tested or ["XX"]
     if spec.kind == "list":
         used = sorted(str(v) for v in thresholds.get(path, set()))
         if len(used) <= 4:

@@ -104,6 +104,9 @@ class JurisdictionResult(_Out):
     checklist: list[ChecklistItem]
     fired: list[FiredRule]
     unknowns: list[Unknown] = []
+    responsibility_unknowns: list[Unknown] = Field(
+        default_factory=list, description="Unknown facts that decide which state is likely responsible (Dublin)"
+    )
     why_not: list[WhyNot] = []
     what_would_change: list[Change] = []
 

@@ -159,10 +159,16 @@ class RulebookMeta(_Spec):
     later_law: list[dict[str, Any]] = []
 
 
+class KnowledgeSpec(_Spec):
+    until: dt.date = Field(description="The last date the sources establish this jurisdiction's law and practice")
+    note: str = Field(min_length=10, description="What is known up to that date, and what is not")
+
+
 class RuleFileSpec(_Spec):
     jurisdiction: Literal["all", "DE", "NL", "EE", "LV", "LT", "PL", "FI"]
     name: str
     summary: str = ""
+    knowledge: KnowledgeSpec | None = None
     rulebook: RulebookMeta | None = None
     derived_facts: list[DerivedFactSpec] = []
     rules: list[RuleSpec] = []
@@ -251,6 +257,7 @@ class Rulebook:
     folder: Path
     fingerprint: str
     lines: dict[str, LineMap] = field(default_factory=dict)
+    knowledge: dict[str, tuple[dt.date, str]] = field(default_factory=dict)  # code -> (known until, what is known)
 
     @property
     def version(self) -> str:
@@ -350,6 +357,7 @@ class _Loader:
 
         names: dict[str, str] = {}
         summaries: dict[str, str] = {}
+        knowledge: dict[str, tuple[dt.date, str]] = {}
         derived: dict[str, FactSpec] = {}
         for path, spec, lines in parsed:
             if spec.jurisdiction != "all":
@@ -363,6 +371,8 @@ class _Loader:
                     )
                 names[spec.jurisdiction] = spec.name
                 summaries[spec.jurisdiction] = spec.summary
+                if spec.knowledge is not None:
+                    knowledge[spec.jurisdiction] = (spec.knowledge.until, " ".join(spec.knowledge.note.split()))
             for i, d in enumerate(spec.derived_facts):
                 if spec.jurisdiction != "all":
                     self.problem(
@@ -458,6 +468,7 @@ class _Loader:
             folder=self.folder,
             fingerprint=digest.hexdigest()[:16],
             lines=self.lines,
+            knowledge=knowledge,
         )
 
     # -- one rule --------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from casefile.case import GROUPS, CaseFile, validation_problems
 from casefile.documents import LineMap
 from casefile.errors import InputError, did_you_mean
 from casefile.facts import CASE_FACTS
-from casefile.results import Assessment
+from casefile.results import Assessment, JurisdictionResult
 
 SETTABLE = {p: s for p, s in CASE_FACTS.items() if not s.computed}
 
@@ -73,7 +73,7 @@ def _value(raw: str, kind: str, values: tuple[str, ...]) -> Any:
             raise ValueError(f"expected a date YYYY-MM-DD, got {raw!r}") from None
     if kind == "list":
         items = [x.strip() for x in raw.strip("[]").split(",") if x.strip()]
-        bad = [x for x in items if x not in values]
+        bad = [x for x in items if x not in values] if values else []  # a list of codes takes any code
         if bad:
             raise ValueError(f"{bad[0]!r} is not allowed; expected some of: {', '.join(values)}")
         return items
@@ -111,7 +111,13 @@ class WhatIf:
             for j in self.after.jurisdictions
             if j.outcome != self.before.jurisdiction(j.code).outcome
             or j.standard.outcome != self.before.jurisdiction(j.code).standard.outcome
+            or _responsibility(j) != _responsibility(self.before.jurisdiction(j.code))
         ]
+
+
+def _responsibility(j: JurisdictionResult) -> tuple[str, str | None] | None:
+    """Which state would examine a claim made there (Dublin): a change of it is a change worth showing."""
+    return (j.responsibility.outcome, j.responsibility.transfer_to) if j.responsibility is not None else None
 
 
 def what_if(

@@ -267,15 +267,23 @@ def test_the_schema_documents_every_enum_value_in_words() -> None:
 @pytest.mark.parametrize(
     ("body", "field", "words"),
     [
-        ("military: {call_up_purpose: mobilisation, draft_notice_date: 2022-05-01}", "military.draft_notice_date",
-         "21 Sep 2022"),
-        ("journey: {application_place: territory, entry_date: 2023-05-02, application_date: 2023-05-01}",
-         "journey.application_date", "before the entry"),
+        (
+            "military: {call_up_purpose: mobilisation, draft_notice_date: 2022-05-01}",
+            "military.draft_notice_date",
+            "21 Sep 2022",
+        ),
+        (
+            "journey: {application_place: territory, entry_date: 2023-05-02, application_date: 2023-05-01}",
+            "journey.application_date",
+            "before the entry",
+        ),
         ("military: {deserted: false, deserted_date: 2023-01-01}", "military.deserted_date", "deserted is false"),
         ("journey: {entry_document: none, visa_issuer: FI}", "journey.visa_issuer", "entry_document"),
         ("person: {citizenship: RU, other_citizenships: [RU]}", "person.other_citizenships", "main citizenship"),
     ],
 )
-def test_contradictions_of_the_new_vocabulary_are_input_errors(tmp_path: Path, body: str, field: str, words: str) -> None:
+def test_contradictions_of_the_new_vocabulary_are_input_errors(
+    tmp_path: Path, body: str, field: str, words: str
+) -> None:
     msg = problem(tmp_path, "case_id: a\n" + body + "\n")
     assert "contradiction" in msg and field in msg and words in msg

@@ -49,6 +49,10 @@ def test_golden(file: str, index: int, test: dict) -> None:
                 assert getattr(got, lens).outcome == want[lens], f"{where}: {lens}"
         if "tension" in want:
             assert got.tension is want["tension"], f"{where}: tension"
+        if "responsibility" in want:
+            assert got.responsibility is not None and got.responsibility.outcome == want["responsibility"], where
+        if "transfer_to" in want:
+            assert got.responsibility is not None and got.responsibility.transfer_to == want["transfer_to"], where
         fired = {f.rule for f in got.fired}
         missing = [r for r in want.get("fired", []) if r not in fired]
         assert not missing, f"{where}: rules that should have fired did not: {missing}"

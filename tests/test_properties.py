@@ -113,7 +113,13 @@ def test_precedence_is_never_ambiguous(book, case: CaseFile, as_of: dt.date) -> 
     trace = run(matcher(book), book, facts_of(case, as_of))
     for code in JURISDICTIONS:
         d = decide(trace, book, code)  # raises RulebookError if two deciding rules disagree
-        for rules in (d.access_rules, d.practice_rules, d.standard_rules):
+        for rules in (
+            d.access_rules,
+            d.practice_rules,
+            d.standard_rules,
+            d.standard_access_rules,
+            d.responsibility_rules,
+        ):
             assert len({book.rules[r].outcome for r in rules}) == 1
 
 
@@ -128,3 +134,64 @@ def test_a_claim_at_the_border_or_on_the_territory_always_reaches_a_procedure_in
     result = assess(filled, as_of=as_of, rulebook=book, explain=False)
     for j in result.jurisdictions:
         assert j.standard.outcome != "not_assessed", f"{j.code}: {j.standard.rules}"
+        assert j.standard.access is not None and j.standard.access.outcome == "access_to_procedure", j.code
+        if j.access.outcome in ("entry_barred", "not_received"):
+            assert j.tension and "access" in j.tension_in, f"{j.code}: a barred claim must show its tension"
+
+
+@SETTINGS
+@given(case=cases(), as_of=as_of_dates)
+def test_a_political_prosecution_is_never_refused_in_practice(book, case: CaseFile, as_of: dt.date) -> None:
+    """Review #2: rules written for draft evaders never refuse a person prosecuted for anti-war expression."""
+    filled = fill(case, "dissent.prosecution", ["cc_207_3"])
+    if filled is None or filled.person.citizenship not in (None, "RU"):
+        return
+    if filled.military.personal_involvement_indication:
+        return
+    result = assess(filled, as_of=as_of, rulebook=book, explain=False)
+    for j in result.jurisdictions:
+        assert j.practice.outcome != "refusal_likely", f"{j.code}: {j.practice.rules}"
+        if j.practice.if_reached is not None:
+            assert j.practice.if_reached != "refusal_likely", f"{j.code}: {j.practice.rules}"
+
+
+@SETTINGS
+@given(case=cases(), as_of=as_of_dates)
+def test_receiving_a_call_up_never_makes_the_practice_outcome_worse(book, case: CaseFile, as_of: dt.date) -> None:
+    """Review #1: a call-up is never a reason to be treated worse than a man who was not called up."""
+    from casefile.rulebook import FAVOURABILITY
+
+    base = case.model_copy(
+        update={
+            "military": case.military.model_copy(
+                update={"call_up_purpose": None, "call_up_delivery": None, "draft_notice_date": None}
+            )
+        }
+    )
+    with_call_up, without = (
+        fill(base, "military.draft_notice_received", True),
+        fill(base, "military.draft_notice_received", False),
+    )
+    if with_call_up is None or without is None:
+        return
+    a = assess(with_call_up, as_of=as_of, rulebook=book, explain=False)
+    b = assess(without, as_of=as_of, rulebook=book, explain=False)
+    for ja, jb in zip(a.jurisdictions, b.jurisdictions, strict=True):
+        pa = ja.practice.if_reached or ja.practice.outcome
+        pb = jb.practice.if_reached or jb.practice.outcome
+        if "exclusion_review" in (pa, pb) or "not_assessed" in (pa, pb):
+            continue
+        assert FAVOURABILITY[pa] >= FAVOURABILITY[pb], f"{ja.code}: {pa} ({ja.practice.rules}) < {pb}"
+
+
+@SETTINGS
+@given(case=cases(), as_of=as_of_dates)
+def test_only_an_indication_of_personal_involvement_leads_to_an_exclusion_review(
+    book, case: CaseFile, as_of: dt.date
+) -> None:
+    """Review #3: a unit's link to war crimes is an inclusion fact; exclusion needs the person's own involvement."""
+    result = assess(case, as_of=as_of, rulebook=book, explain=False)
+    involved = case.military.personal_involvement_indication is True
+    for j in result.jurisdictions:
+        for lens in (j.practice.outcome, j.practice.if_reached, j.standard.outcome):
+            assert (lens == "exclusion_review") <= involved, j.code

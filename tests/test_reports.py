@@ -202,8 +202,9 @@ def test_html_shows_the_warnings() -> None:
 def test_html_remaining_route_is_shown_where_entry_is_barred() -> None:
     # the same route still to be taken (no entry yet): the restriction bars it and names what remains
     case = load_case(EXAMPLES / "estonia-tourist-visa.yaml")
-    case = case.model_copy(update={"journey": case.journey.model_copy(update={"entry_date": None,
-                                                                             "application_date": None})})
+    case = case.model_copy(
+        update={"journey": case.journey.model_copy(update={"entry_date": None, "application_date": None})}
+    )
     a = assess(case)
     ee = a.jurisdiction("EE")
     assert ee.outcome == "entry_barred"

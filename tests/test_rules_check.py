@@ -33,6 +33,8 @@ EXPECTED = {
     "code_in_rule_file": "custom YAML tags are not allowed",
     "malformed_yaml": "not valid YAML",
     "unmarked_uncertainty": "cites legal:G6, marked unverified",
+    "caveat_misses_fact": "its caveat does not name G6",
+    "context_only": "rests only on facts marked context only",
     "window_after_rulebook": "starts on 2031-01-01, after the rulebook's knowledge date",
     "no_default": "DE has no unconditional practice rule",
 }
@@ -110,3 +112,41 @@ def test_bad_rule_files_are_reported_not_crashed_on(tmp_path: Path, content: byt
 def test_a_missing_rules_folder_is_bad_input(tmp_path: Path) -> None:
     r = run_cli(["rules", "check", "--rules", str(tmp_path / "nowhere")])
     assert r.code == 2 and "no such folder" in r.err
+
+
+def test_rules_check_reports_a_derived_fact_no_rule_reads(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    common = rules / "common.yaml"
+    text = common.read_text(encoding="utf-8")
+    text = text.replace(
+        "derived_facts:\n",
+        "derived_facts:\n  - name: never_read\n    label: Concluded but never read\n",
+        1,
+    )
+    text = text.replace(
+        "rules:\n",
+        "rules:\n  - id: common.derive.never_read\n    title: Concludes a fact nobody reads\n    stage: derive\n"
+        "    when: {military.deserted: true}\n    derive: {never_read: true}\n"
+        "    reason: A derived fact that no rule reads.\n    sources: [legal:R2]\n",
+        1,
+    )
+    common.write_text(text, encoding="utf-8")
+    r = run_cli(["rules", "check", "--rules", str(rules), "--seeds", str(ROOT / "seeds")])
+    assert r.code == 1 and "derived fact 'derived.never_read'" in r.out, r.out
+
+
+def test_rules_check_reports_a_case_fact_no_rule_reads_unless_marked_recorded_only(monkeypatch) -> None:
+    import dataclasses
+
+    from casefile import facts
+    from casefile.check import unread_facts
+    from casefile.rulebook import default_rulebook
+
+    book = default_rulebook()
+    assert unread_facts(book) == []  # every fact of the shipped vocabulary is read or marked recorded-only
+    spec = facts.CASE_FACTS["dissent.sur_place_activity"]
+    assert spec.recorded_only, "sur_place_activity is marked recorded-only with a reason"
+    monkeypatch.setitem(facts.CASE_FACTS, "dissent.sur_place_activity", dataclasses.replace(spec, recorded_only=""))
+    found = unread_facts(book)
+    assert [f.kind for f in found] == ["unread case fact"] and "dissent.sur_place_activity" in found[0].message

@@ -96,9 +96,7 @@ class DurableMatcher:
         self.checklists = checklists
         self.ruleset = f"casefile_{rulebook.fingerprint}{'' if checklists else '_outcomes'}"
         self.specs = specs_with_tested_codes(rulebook)
-        self.code_lists = frozenset(
-            p for p, spec in rulebook.specs.items() if spec.kind == "list" and not spec.values
-        )
+        self.code_lists = frozenset(p for p, spec in rulebook.specs.items() if spec.kind == "list" and not spec.values)
         self.by_name: dict[str, Pattern] = {}
         self.current: _Collector | None = None
         definition: dict[str, Any] = {}
