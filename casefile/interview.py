@@ -37,7 +37,7 @@ from casefile.case import GROUPS, CaseFile, validation_problems
 from casefile.documents import LineMap
 from casefile.facts import CASE_FACTS, FactSpec
 from casefile.render.text import OUTCOME_STYLE, words
-from casefile.report import fact_label
+from casefile.report import fact_label, neutral
 from casefile.results import Assessment
 from casefile.rulebook import JURISDICTIONS, Rulebook
 
@@ -440,6 +440,9 @@ class Interview:
         group, name = path.split(".", 1)
         if isinstance(data.get(group), dict) and data[group].get(name) is not None:
             return True
+        person = data.get("person") if isinstance(data.get("person"), dict) else {}
+        if path in ("person.age", "person.birth_date") and (person.get("age") or person.get("birth_date")):
+            return True  # one of them gives the other
         spec = CASE_FACTS[path]
         if spec.kind not in ("bool", "enum"):
             return False
@@ -465,7 +468,7 @@ class Interview:
         """Ask one question (up to MAX_TRIES times). Returns the new data and whether a value was recorded."""
         spec = q.spec
         self.say("")
-        self.say(f"Question {number}. {spec.question}", "bold")
+        self.say(f"Question {number}. {neutral(spec.question)}", "bold")
         together = " (together with a later answer)" if q.joint else ""
         if q.changes:
             self.say(f"  The answer can change the outcome{together} in: {', '.join(q.changes)}", "dim")

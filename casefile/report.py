@@ -131,9 +131,22 @@ def fact_question(path: str) -> str:
     spec = CASE_FACTS.get(path)
     if spec is None:
         return fact_label(path) + "?"
-    question = re.sub(r"\s*\([^()]*,[^()]*\)", "", spec.question)  # "(never served, completed service, …)"
+    question = neutral(spec.question)
+    question = re.sub(r"\s*\([^()]*,[^()]*\)", "", question)  # "(never served, completed service, …)"
     question = re.sub(r":[^?]*,[^?]*\?$", "?", question)  # "How did the person enter: tourist visa, …?"
     return question
+
+
+def neutral(text: str) -> str:
+    """A question about "the person" without a gendered pronoun ("took part ... himself" -> "themselves")."""
+    verbs = {"was": "were", "is": "are", "has": "have", "did": "did"}
+    text = re.sub(r"\bhimself\b", "themselves", text)
+    text = re.sub(
+        r"\b([Hh])e (was|is|has|did)\b",
+        lambda m: ("T" if m.group(1) == "H" else "t") + "hey " + verbs[m.group(2)],
+        text,
+    )
+    return re.sub(r"\bhis\b", "their", text)
 
 
 def plain_specs(book: Rulebook) -> dict[str, FactSpec]:
