@@ -232,8 +232,14 @@ def choose_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...]
     """The output format: --format if given, else the --output file's extension (.html, .md, .json, .csv), else
     text. A --format that contradicts the extension is refused, so report.html never holds terminal text."""
     implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None and implied is not None and implied not in allowed:
+        raise InputError.single(
+            str(output),
+            f"this command writes {', '.join(allowed)}, not {implied}; nothing was written",
+            hint="CSV comes from 'casefile batch'" if implied in ("csv", "jsonl") else None,
+        )
     if fmt is None:
-        fmt = implied if implied in allowed else "text"
+        fmt = implied or "text"
     elif implied is not None and implied != fmt:
         raise InputError.single(
             str(output),

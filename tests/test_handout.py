@@ -201,6 +201,13 @@ def test_the_output_name_chooses_the_format(tmp_path: Path, name: str, starts: s
     assert "\x1b[" not in written, "no colour codes in a file"
 
 
+def test_an_output_name_of_a_format_the_command_cannot_write_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "andrei.csv"
+    r = run_cli(["compare", "andrei", "-o", str(target)])
+    assert r.code == 2 and "casefile batch" in r.err
+    assert not target.exists()
+
+
 def test_a_format_that_contradicts_the_output_name_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "report.html"
     r = run_cli(["compare", "andrei", "--format", "text", "-o", str(target)])
