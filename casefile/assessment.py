@@ -150,6 +150,11 @@ def assess(
     book = rulebook or default_rulebook()
     codes = parse_jurisdictions(jurisdictions)
     day = as_of or case.default_as_of(today)
+    birth = case.person.birth_date
+    if birth is not None and day < birth:
+        raise InputError.single(
+            None, "the assessment date is before the person's birth date (person.birth_date)", field="--as-of"
+        )
     facts = facts_of(case, day)
     m = engine or matcher(book)
     trace = run(m, book, facts)

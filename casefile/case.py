@@ -128,18 +128,32 @@ class EvidenceKind(StrEnum):
 # Field types
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2100  # every date a case needs; far-off years would overflow date arithmetic
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date_only(value: Any) -> Any:
-    """Accept a date or an ISO 'YYYY-MM-DD' string; refuse datetimes, numbers and anything else."""
+    """Accept a date or an ISO 'YYYY-MM-DD' string in the years a case can need; refuse datetimes, numbers, other
+    spellings (20230101, 2023-W01-1, other digits) and anything else."""
     if isinstance(value, dt.datetime):
         raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
     if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        day = value
+    elif isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"'{value}' is not a real calendar date") from None
-    raise ValueError("expected a date written YYYY-MM-DD")
+            raise ValueError(f"'{value.strip()}' is not a real calendar date") from None
+    else:
+        raise ValueError("expected a date written YYYY-MM-DD")
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"expected a date in the years {MIN_YEAR} to {MAX_YEAR}, got the year {day.year}")
+    return day
+
+
+def parse_date_text(text: str) -> dt.date:
+    """A date typed on the command line, accepted exactly as a case file accepts it; ValueError says why not."""
+    return _date_only(text)
 
 
 Date = Annotated[dt.date, BeforeValidator(_date_only)]
@@ -628,6 +642,26 @@ def contradictions(case: CaseFile) -> list[tuple[str, str]]:
                 ("person.age", f"age {p.age} does not match the birth date (age {computed} on {case.reference_date()})")
             )
 
+    if bd is not None and bd > dt.date.today():
+        out.append(("person.birth_date", "the birth date is in the future"))
+    journey_dates = [day for day in (j.left_russia_date, j.entry_date, j.application_date) if day is not None]
+    if case.as_of and j.left_russia_date and all(case.as_of < day for day in journey_dates):
+        out.append(
+            (
+                "as_of",
+                "the assessment date is before every date of the journey (the person had not yet left Russia); "
+                "set as_of on or after journey.left_russia_date",
+            )
+        )
+    age_then = _age_at_reference(case)
+    if m.service_status == ServiceStatus.contract_soldier and age_then is not None and age_then < 18:
+        out.append(
+            (
+                "military.service_status",
+                f"a contract soldier must be at least 18, but the person's age is {age_then}",
+            )
+        )
+
     serving = {ServiceStatus.mobilised, ServiceStatus.serving_conscript, ServiceStatus.contract_soldier}
     if m.deserted is True and m.service_status in {ServiceStatus.never_served, ServiceStatus.completed_service}:
         out.append(
@@ -704,6 +738,15 @@ def contradictions(case: CaseFile) -> list[tuple[str, str]]:
     return out
 
 
+def _age_at_reference(case: CaseFile) -> int | None:
+    """The person's age on the case's own date (its as_of or application date, else today), where known."""
+    if case.person.age is not None:
+        return case.person.age
+    if case.person.birth_date is not None:
+        return age_on(case.person.birth_date, case.reference_date() or dt.date.today())
+    return None
+
+
 def age_on(birth_date: dt.date, on: dt.date) -> int:
     """Whole years between `birth_date` and `on`."""
     years = on.year - birth_date.year
@@ -763,9 +806,18 @@ def validation_problems(exc: ValidationError, name: str, lines: LineMap) -> list
                     problems.append(Problem(name, lines.line(parts), path, prefix + text))
                 break
         else:
-            field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+            shown = [_key_shown(p) for p in loc]  # a "key" can be a sentence typed in the wrong place
+            field = ".".join(p if not isinstance(p, int) else f"[{p}]" for p in shown).replace(".[", "[")
             problems.append(Problem(name, lines.line(loc), field or None, *_explain(err, loc)))
     return problems
+
+
+def _key_shown(part: Any) -> Any:
+    """A key as a message may show it: field-like names as they are, anything else (text with spaces, commas,
+    personal details typed in the wrong place) replaced by a description."""
+    if isinstance(part, int) or re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]{0,40}", str(part)):
+        return part
+    return "(a key that is not a field name)"
 
 
 def _explain(err: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
@@ -774,7 +826,7 @@ def _explain(err: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
     if kind == "extra_forbidden":
         field = str(loc[-1])
         parent = _model_at(loc[:-1])
-        known = list(parent.model_fields) if parent else []
+        known = [f for f, info in parent.model_fields.items() if not info.exclude] if parent else []
         hint = did_you_mean(field, known)
         if hint is None and parent is CaseFile:
             owner = next((g for g, model in GROUPS.items() if field in model.model_fields), None)
@@ -786,9 +838,15 @@ def _explain(err: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
         hint = did_you_mean(str(given), [a.strip(" '") for a in allowed.replace(" or ", ",").split(",")])
         return f"expected one of {allowed}, got {_short(given)}", hint
     if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {_short(given)}", None
+        hint = None
+        if isinstance(given, str) and given.strip().lower() in ("true", "false"):
+            hint = "remove the quotes"
+        elif isinstance(given, str) and given.strip().lower() in _YES_NO:
+            hint = f"write {'true' if given.strip().lower() in _YES else 'false'}; yes, no, on and off are read as text"
+        return f"expected true or false, got {_short(given)}", hint
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {_short(given)}", None
+        hint = "remove the quotes" if isinstance(given, str) and re.fullmatch(r"-?[0-9]+", given.strip()) else None
+        return f"expected a whole number, got {_short(given)}", hint
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"expected a number from 0 to 120, got {_short(given)}", None
     if kind == "string_pattern_mismatch":
@@ -799,10 +857,18 @@ def _explain(err: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
                 "e.g. case_id: case-017 (a number or a pseudonym, never a real name)",
             )
         if field == "citizenship":
-            return f"expected a two-letter country code such as RU, got {_short(given)}", None
+            hint = None
+            if isinstance(given, str) and re.fullmatch(r"[A-Za-z]{2}", given.strip()):
+                hint = f"write the code in capitals: {given.strip().upper()}"
+            return f"expected a two-letter country code such as RU, got {_short(given)}", hint
         return f"expected text matching {err.get('ctx', {}).get('pattern')}", None
     if kind in ("string_type",):
-        return f"expected text, got {_short(given)}", None
+        hint = None
+        if isinstance(given, bool) and loc and loc[-1] in ("citizenship", "visa_issuer", "other_citizenships"):
+            hint = "for Norway write the code in quotes: 'NO'"
+        elif isinstance(given, int | float | dt.date):
+            hint = "put it in quotes if it is meant as text"
+        return f"expected text, got {_short(given)}", hint
     if kind == "missing":
         return "is required", None
     if kind in ("list_type",):
@@ -814,15 +880,34 @@ def _explain(err: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
     return str(err.get("msg")), None
 
 
+_YES = {"yes", "y", "on"}
+_YES_NO = _YES | {"no", "n", "off"}
+
+
 def _short(value: Any) -> str:
-    """Describe a given value briefly, without echoing long free text."""
+    """The kind of a given value, never its content: case files describe people at risk, and a value typed into
+    the wrong field can be anything (a name, an address). Only words and numbers that carry nothing personal are
+    shown: true/false, yes/no words, and small numbers."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value) if abs(value) < 1000 else "a number"
+    if isinstance(value, dt.date):
+        return "a date"
     if isinstance(value, str):
-        return repr(value) if len(value) <= 40 else f"a text of {len(value)} characters"
+        word = value.strip()
+        if word.lower() in _YES_NO:
+            return f"'{word}'"
+        if re.fullmatch(r"-?[0-9]{1,3}", word):
+            return f"the text '{word}'"
+        return "a text" if word else "an empty text"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    if value is None:
+        return "nothing"
+    return "a value"
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:

@@ -7,6 +7,7 @@ code 1 and a short message. No traceback is shown unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -101,10 +102,12 @@ def main_options(
 def parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
+    from casefile.case import parse_date_text
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError.single(None, f"expected a date written YYYY-MM-DD, got {value!r}", field=option) from None
+        return parse_date_text(value)
+    except ValueError as exc:
+        raise InputError.single(None, str(exc), field=option, hint="write YYYY-MM-DD, e.g. 2023-09-01") from None
 
 
 def resolve_case_path(raw: str) -> Path:
@@ -130,23 +133,28 @@ def load(raw: str):
     return load_case(resolve_case_path(raw))
 
 
-def write_output(text: str, output: Path | None, force: bool) -> None:
-    """Print, or write to `output` without overwriting anything unless asked."""
+def write_output(text: str, output: Path | None, force: bool, *, checked: bool = False) -> None:
+    """Print, or write `output` whole (a temporary file renamed over it, mode 0600) without overwriting anything
+    unless asked. `checked`: :func:`casefile.output.check_output` already ran, before the work."""
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        print_text(text)
         return
-    if output.exists() and not force:
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            if not typer.confirm(f"{output} exists. Overwrite it?", default=False):
-                raise InputError.single(str(output), "exists; nothing was written")
-        else:
-            raise InputError.single(
-                str(output), "already exists; nothing was written", hint="use --force to replace it"
-            )
-    if output.parent and not output.parent.exists():
-        raise InputError.single(str(output), "cannot be written: its folder does not exist")
-    output.write_text(text, encoding="utf-8")
+    from casefile.output import check_output, write_atomic
+
+    if not checked:
+        check_output(output, force=force)
+    write_atomic(output, text)
     typer.echo(f"wrote {output}", err=True)
+
+
+def print_text(text: str) -> None:
+    """Write a whole report to standard output, in any encoding the terminal or pipe has."""
+    text = text if text.endswith("\n") else text + "\n"
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+        sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
 
 
 def render(assessment, fmt: str, kind: str, case=None, details: bool = False, plain: bool = False) -> str:
@@ -157,7 +165,9 @@ def render(assessment, fmt: str, kind: str, case=None, details: bool = False, pl
     from io import StringIO
 
     if fmt == "json":
-        return assessment.model_dump_json(indent=2)
+        from casefile.render.escape import json_safe
+
+        return json_safe(assessment.model_dump_json(indent=2))
     if kind == "compare":
         from casefile.report import build
 
@@ -202,9 +212,14 @@ def _buffer_console(buf, plain: bool = False) -> Console:
 
 
 def _width() -> int:
+    """The width to lay text out in: the terminal's, else COLUMNS, else 100; nonsense (abc, 0, -5) counts as unset
+    and the result is kept between 40 and 500, so a report is never squeezed to nothing."""
+    raw = os.environ.get("COLUMNS", "").strip()
+    width = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 5 else 0
     if sys.stdout.isatty():
-        return Console().width
-    return int(os.environ.get("COLUMNS", "100"))
+        with contextlib.suppress(OSError, ValueError):
+            width = width or os.get_terminal_size(sys.stdout.fileno()).columns
+    return min(max(width or 100, 40), 500)
 
 
 def _colour() -> bool:
@@ -325,11 +340,15 @@ def _report(
     from casefile.assessment import assess
 
     fmt = choose_format(fmt, output)
+    if output is not None:  # before the work: a report that cannot be written is bad input
+        from casefile.output import check_output
+
+        force = check_output(output, force=force, inputs=[resolve_case_path(case)])
     c = load(case)
     result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction)
     if redact:
         redacted(result)
-    write_output(render(result, fmt, kind, c, details, plain=output is not None), output, force)
+    write_output(render(result, fmt, kind, c, details, plain=output is not None), output, force, checked=True)
 
 
 @app.command()
@@ -419,6 +438,9 @@ def timeline(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Accepted for symmetry: the timeline shows the case id, never the name.")
+    ] = False,
 ) -> None:
     """How each jurisdiction's outcome changes across the dates that matter to this case, and why.
 
@@ -429,13 +451,14 @@ def timeline(
     from casefile.timeline import timeline as build
 
     fmt = choose_format(fmt, output)
+    del redact  # the timeline carries the case id and dates, never the name
     c = load(case)
     t = build(c, start=parse_date(start, "--from"), end=parse_date(end, "--to"), jurisdictions=jurisdiction)
     book = default_rulebook()
     if fmt == "json":
         text = json.dumps(timeline_json(t, book), indent=2)
     else:
-        text = _format_doc(timeline_doc(t, book, c.name), fmt, output)
+        text = _format_doc(timeline_doc(t, book), fmt, output)
     write_output(text, output, force)
 
 
@@ -455,6 +478,7 @@ def whatif(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    redact: RedactOpt = False,
 ) -> None:
     """The assessment before and after changing some facts, with what changed and why.
 
@@ -466,6 +490,9 @@ def whatif(
 
     fmt = choose_format(fmt, output)
     w = what_if(load(case), set_, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction, explain=fmt == "json")
+    if redact:
+        redacted(w.before)
+        redacted(w.after)
     if fmt == "json":
         text = json.dumps(whatif_json(w), indent=2)
     else:
@@ -632,11 +659,22 @@ register_all(app)
 # ------------------------------------------------------------------------------------------------- entry point
 
 
+def _tolerant_streams() -> None:
+    """Where standard output or error cannot encode every character (PYTHONIOENCODING=ascii, a legacy locale),
+    write a replacement character instead of failing half-way through a report."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf16", "utf32") and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(AttributeError, ValueError, OSError):  # an unusual stream
+                stream.reconfigure(errors="replace")
+
+
 def main() -> None:
     """Console-script entry point: run the app, mapping errors to exit codes."""
     # Start-up builds many objects (pydantic models, the rulebook) and few cycles: collect garbage less often.
     # Collection still runs, so long batches do not grow.
     gc.set_threshold(50_000, 20, 20)
+    _tolerant_streams()
     debug = "--debug" in sys.argv[1:]
     try:
         code = app(standalone_mode=False)

@@ -30,7 +30,9 @@ class Problem:
         text = f"{head}: {subject}{self.expected}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        from casefile.render.escape import terminal_safe  # file names and keys are typed by users too
+
+        return terminal_safe(text)
 
 
 @dataclass

@@ -383,8 +383,10 @@ class Interview:
             self.console.print()
             self.console.print(Text("(end of input: every remaining question is left unknown)", style="dim"))
             return None
-        if self.echo:
-            self.console.print(Text(line), highlight=False)
+        if self.echo:  # shown as text: control characters in an answer must not reach the terminal
+            from casefile.render.escape import terminal_safe
+
+            self.console.print(Text(terminal_safe(line)), highlight=False)
         return line.strip()
 
     def say(self, text: str, style: str = "") -> None:

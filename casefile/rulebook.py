@@ -35,7 +35,7 @@ from casefile.conditions import (
     parse_condition,
 )
 from casefile.documents import LineMap, load_file
-from casefile.errors import InputError, Problem, did_you_mean
+from casefile.errors import InputError, Problem, RulebookError, did_you_mean
 from casefile.facts import CASE_FACTS, FactSpec
 from casefile.logic import overlap, satisfiable
 from casefile.sources import SourceRegistry, load_sources
@@ -285,7 +285,10 @@ def default_rulebook() -> Rulebook:
     global _DEFAULT
     if _DEFAULT is None:
         root = data_dir()
-        _DEFAULT = load_rulebook(root / "rules", root / "seeds")
+        try:
+            _DEFAULT = load_rulebook(root / "rules", root / "seeds")
+        except InputError as exc:  # the shipped rules are not the user's input: exit 1, as the README says
+            raise RulebookError(f"the shipped rulebook does not load:\n{exc}") from None
     return _DEFAULT
 
 

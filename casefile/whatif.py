@@ -9,6 +9,7 @@ per jurisdiction, what changed and which rules now decide.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from casefile.assessment import assess
-from casefile.case import GROUPS, CaseFile, validation_problems
+from casefile.case import GROUPS, CaseFile, parse_date_text, validation_problems
 from casefile.documents import LineMap
 from casefile.errors import InputError, did_you_mean
 from casefile.facts import CASE_FACTS
@@ -30,7 +31,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise InputError.single(
             None,
-            f"expected path=value, got {text!r}",
+            "expected path=value",
             field="--set",
             hint="e.g. --set military.draft_notice_received=true",
         )
@@ -54,23 +55,18 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 
 
 def _value(raw: str, kind: str, values: tuple[str, ...]) -> Any:
+    # exactly what a case file accepts: true/false, digits 0-9 without sign or separators, dates YYYY-MM-DD
     if kind == "bool":
         low = raw.lower()
-        if low in ("true", "yes", "y", "1"):
-            return True
-        if low in ("false", "no", "n", "0"):
-            return False
-        raise ValueError(f"expected true or false, got {raw!r}")
+        if low in ("true", "false"):
+            return low == "true"
+        raise ValueError("expected true or false")
     if kind == "int":
-        try:
+        if re.fullmatch(r"-?(?:0|[1-9][0-9]*)", raw) and len(raw) <= 6:
             return int(raw)
-        except ValueError:
-            raise ValueError(f"expected a whole number, got {raw!r}") from None
+        raise ValueError("expected a whole number written with the digits 0-9")
     if kind == "date":
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            raise ValueError(f"expected a date YYYY-MM-DD, got {raw!r}") from None
+        return parse_date_text(raw)
     if kind == "list":
         items = [x.strip() for x in raw.strip("[]").split(",") if x.strip()]
         bad = [x for x in items if x not in values] if values else []  # a list of codes takes any code

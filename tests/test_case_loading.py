@@ -72,7 +72,7 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
 
 def test_tabs_get_a_hint(tmp_path: Path) -> None:
     msg = problem(tmp_path, "case_id: a\nperson:\n\tsex: male\n")
-    assert "tabs" in msg
+    assert "spaces, not tabs" in msg
 
 
 def test_json_syntax_error_has_line_and_column(tmp_path: Path) -> None:

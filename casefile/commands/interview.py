@@ -21,9 +21,16 @@ def _read_line() -> str | None:
     stream = sys.stdin
     if stream is None:
         return None
-    line = stream.readline()
-    if line == "":
-        return None
+    raw = getattr(stream, "buffer", None)
+    if raw is not None:  # bytes, decoded here: one answer that is not UTF-8 must not end the whole interview
+        data = raw.readline()
+        if not data:
+            return None
+        line = data.decode("utf-8", errors="replace")
+    else:
+        line = stream.readline()
+        if line == "":
+            return None
     return line.rstrip("\r\n")
 
 
@@ -65,8 +72,9 @@ def interview(
     console = _console(sys.stderr if out is None else None)
     console.print(notice(DISCLAIMER))
     if out is not None:
-        if out.parent and not out.parent.exists():
-            raise InputError.single(str(out), "cannot be written: its folder does not exist")
+        from casefile.output import check_output
+
+        check_output(out, force=True)  # every check but the question of replacing a file, asked below
         if out.exists() and not force:
             console.print(f"{out} exists. Overwrite? [y/N] ", end="", markup=False, highlight=False)
             console.file.flush()
@@ -90,7 +98,9 @@ def interview(
         console.print("Case file (on standard output):", style="bold", highlight=False)
         sys.stdout.write(text)
         return
-    out.write_text(text, encoding="utf-8")
+    from casefile.output import write_atomic
+
+    write_atomic(out, text)
     console.print(f"Wrote {out}. Try: casefile evaluate {out}", markup=False, highlight=False)
 
 

@@ -27,10 +27,9 @@ ASKS = 3  # a typo is asked again, twice at most; then it counts as "don't know"
 
 def _read_line() -> str | None:
     """The next line of standard input without its line ending; None at the end of input."""
-    if sys.stdin is None:
-        return None
-    line = sys.stdin.readline()
-    return None if line == "" else line.rstrip("\r\n")
+    from casefile.commands.interview import _read_line as read_answer  # decodes bytes: bad UTF-8 is not fatal
+
+    return read_answer()
 
 
 def _is_tty() -> bool:
@@ -50,6 +49,7 @@ def train(
         str | None, typer.Option("--as-of", help="Assessment date YYYY-MM-DD (default: the case's).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    redact: Annotated[bool, typer.Option("--redact", help="Show the case id instead of the person's name.")] = False,
 ) -> None:
     """Predict each jurisdiction's outcome from the facts alone, then see your score and why each outcome is what
     it is. One prediction per line (a number or an outcome; Enter = don't know).
@@ -70,6 +70,8 @@ def train(
     if fmt not in ("text", "json"):
         raise InputError.single(None, f"expected text or json, got {fmt!r}", field="--format")
     c = load(case)
+    if redact:
+        c = c.model_copy(update={"name": None})
     book = default_rulebook()
     result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction, rulebook=book, explain=False)
     console = _console(sys.stderr if fmt == "json" else sys.stdout)
@@ -107,10 +109,11 @@ def train(
 
 
 def _show_case(console: Console, case: CaseFile, a: Assessment) -> None:
+    from casefile.render.escape import terminal_safe
     from casefile.render.text import words
     from casefile.train import OUTCOMES, known_facts
 
-    who = case.name or case.case_id
+    who = terminal_safe(case.name or case.case_id)
     head = Text()
     head.append(f"Training: {who}", style="bold")
     head.append(f"  (case {case.case_id}, assessed as of {a.as_of})", style="dim")

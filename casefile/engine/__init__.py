@@ -49,7 +49,9 @@ def engine_choice() -> str:
                 f"CASEFILE_ENGINE=durable, but durable-rules cannot be imported ({_durable_import_error})"
             )
         return "reference"
-    raise EngineError(f"CASEFILE_ENGINE must be 'durable' or 'reference', not {wanted!r}")
+    from casefile.errors import InputError  # a setting the user gave: bad input, exit 2
+
+    raise InputError.single(None, "expected 'durable' or 'reference' (or leave it unset)", field="CASEFILE_ENGINE")
 
 
 _noticed = False

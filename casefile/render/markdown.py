@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from casefile.render.escape import markdown_safe
 from casefile.report import SECTIONS
 from casefile.results import Assessment, FiredRule, JurisdictionResult
 from casefile.rulebook import default_rulebook
@@ -66,7 +67,7 @@ def _notice(a: Assessment) -> list[str]:
 
 
 def _header(a: Assessment, kind: str) -> list[str]:
-    who = a.name or a.case_id
+    who = markdown_safe(a.name or a.case_id)
     title = "Comparison" if kind == "compare" else "Assessment"
     lines = [
         f"# {title}: {who}",

@@ -16,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from casefile.render.escape import terminal_safe
 from casefile.report import SECTIONS
 from casefile.results import Assessment, JurisdictionResult
 from casefile.rulebook import default_rulebook
@@ -49,7 +50,7 @@ def notice(text: str) -> Panel:
 
 
 def header(a: Assessment) -> Text:
-    who = a.name or a.case_id
+    who = terminal_safe(a.name or a.case_id)
     t = Text()
     t.append(f"{who}", style="bold")
     t.append(f"  (case {a.case_id}, assessed as of {a.as_of}, rulebook {a.rulebook_version}, engine {a.engine})")
