@@ -24,6 +24,7 @@ import yaml
 from casefile.case import CaseFile
 from casefile.conditions import TRUE, describe
 from casefile.facts import CASE_FACTS, FactSpec, facts_of
+from casefile.render.escape import terminal_safe
 from casefile.results import Assessment, JurisdictionResult, LensResult, SourceNote
 from casefile.rulebook import BARRED, Rule, Rulebook, default_rulebook
 
@@ -670,12 +671,12 @@ def build(
     }
     report = Report(
         kind=kind,
-        who=a.name or a.case_id,
+        who=terminal_safe(a.name or a.case_id),  # a name is data: control characters are shown, never obeyed
         case_id=a.case_id,
         as_of=day(a.as_of),
         rulebook_version=a.rulebook_version,
         disclaimer=a.disclaimer,
-        warnings=list(a.warnings),
+        warnings=[terminal_safe(w) for w in a.warnings],
         known=known,
         unknown_facts=unknown_facts,
         unknown_other=max(len(relevant_unknown) - len(unknown_order), 0) if case is not None else 0,

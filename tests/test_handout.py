@@ -290,3 +290,30 @@ def test_examples_lists_full_runnable_names_at_100_columns() -> None:
     assert r.code == 0, r.err
     for name in EXAMPLE_NAMES:
         assert f"casefile compare {name}" in r.out, name
+
+
+HOSTILE = "\x1b]0;pwned\x07\x1b[2J\u202eevil ![img](http://evil.example/t.png) <img src=x>"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["compare", "CASE"], ["compare", "CASE", "andrei"], ["whatif", "CASE", "--set", "military.deserted=true"]],
+    ids=["handout", "matrix", "whatif"],
+)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_hostile_name_stays_inert_in_every_view(tmp_path: Path, args: list[str], fmt: str) -> None:
+    import json
+
+    case = tmp_path / "hostile.json"
+    case.write_text(json.dumps({"case_id": "hostile", "name": HOSTILE}), encoding="utf-8")
+    r = run_cli([a.replace("CASE", str(case)) for a in args] + ["-f", fmt])
+    assert r.code == 0, r.err
+    for raw in ("\x1b", "\x07", "\u202e"):
+        assert raw not in r.out, repr(raw)
+    if fmt == "markdown":
+        from markdown_it import MarkdownIt
+
+        page = MarkdownIt("commonmark").render(r.out)
+        assert "evil.example" in page and "<img" not in page
+    if fmt == "html":
+        assert "<img src=x>" not in r.out and "&lt;img src=x&gt;" in r.out

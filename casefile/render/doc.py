@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from rich.console import Console
 
 from casefile import __version__
+from casefile.render.escape import markdown_safe, terminal_safe
 
 
 @dataclass
@@ -35,13 +36,11 @@ class Doc:
 
 
 def _md_text(text: str) -> str:
-    for ch in ("\\", "`", "*", "_", "[", "]", "<", ">"):
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", " ")
+    return " ".join(markdown_safe(part) for part in text.split("\n"))
 
 
 def _md_cell(text: str) -> str:
-    return _md_text(text).replace("|", "\\|")
+    return _md_text(text)
 
 
 def to_markdown(doc: Doc) -> str:
@@ -85,7 +84,9 @@ CSS = """
 
 
 def to_html(doc: Doc) -> str:
-    e = html.escape
+    def e(text: str) -> str:
+        return "\n".join(html.escape(terminal_safe(part)) for part in text.split("\n"))
+
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -126,6 +127,19 @@ def to_html(doc: Doc) -> str:
     return "\n".join(out) + "\n"
 
 
+def _safe_blocks(blocks: list[tuple]) -> list[tuple]:
+    """The blocks with every string made harmless for a terminal (a name can hold escape sequences)."""
+
+    def safe(value: object) -> object:
+        if isinstance(value, str):
+            return "\n".join(terminal_safe(part) for part in value.split("\n"))
+        if isinstance(value, list):
+            return [safe(v) for v in value]
+        return value
+
+    return [tuple(safe(part) for part in block) for block in blocks]
+
+
 def _layout(headers: list[str], rows: list[list[str]], width: int) -> int | None:
     """How to print a table in `width` columns: -1 when every cell fits unwrapped, the index of the one column
     that may wrap (the widest) when that is enough, or None (print it as a list instead)."""
@@ -153,10 +167,10 @@ def to_console(doc: Doc, console: Console) -> None:
     from casefile.render.text import notice
 
     console.print(notice(doc.notice))
-    console.print(Text(doc.title, style="bold"))
+    console.print(Text(terminal_safe(doc.title), style="bold"))
     if doc.subtitle:
-        console.print(Text(doc.subtitle, style="dim"))
-    for block in doc.blocks:
+        console.print(Text(terminal_safe(doc.subtitle), style="dim"))
+    for block in _safe_blocks(doc.blocks):
         kind = block[0]
         if kind == "h2":
             console.print(Text("\n" + block[1], style="bold underline"))

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from casefile.render.escape import markdown_safe, terminal_safe
 from casefile.render.markdown import cell
 from casefile.render.text import OUTCOME_STYLE, notice
 from casefile.report import DIFFERENCES_NOTE, MATRIX_LEGEND, SECTIONS, Report, Shown, words
@@ -28,10 +29,8 @@ def _label(item: object) -> str:
 
 
 def _md(text: str) -> str:
-    """User-visible text made safe for Markdown prose (no accidental emphasis, links or tables)."""
-    for ch in ("\\", "`", "*", "_", "[", "]", "<", ">", "|"):
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", " ")
+    """User text made inert in Markdown (no emphasis, links, images or raw HTML; controls shown as escapes)."""
+    return " ".join(markdown_safe(part) for part in text.split("\n"))
 
 
 def _shown_md(s: Shown) -> str:
@@ -185,11 +184,11 @@ def _item(text: str | Text, indent: int = 1, bullet: str = "•") -> Table:
 def handout_text(r: Report, console: Console) -> None:
     """The handout in the terminal."""
     console.print(notice(r.disclaimer))
-    head = Text(r.who, style="bold")
+    head = Text(terminal_safe(r.who), style="bold")
     head.append(f"  (assessed as of {r.as_of}" + (f"; applied in ★ {', '.join(r.applied)}" if r.applied else "") + ")")
     console.print(head)
     for w in r.warnings:
-        console.print(_item(Text(w, style="yellow"), 0, "!"))
+        console.print(_item(Text(terminal_safe(w), style="yellow"), 0, "!"))
     if r.known or r.unknown_facts:
         console.print(_heading(SECTIONS["facts"]))
         console.print(Text(SECTIONS["known"], style="bold"))
@@ -197,7 +196,7 @@ def handout_text(r: Report, console: Console) -> None:
         facts.add_column(style="dim")
         facts.add_column()
         for f in r.known:
-            facts.add_row(f.label, Text(f.value, style="bold"))
+            facts.add_row(f.label, Text(terminal_safe(f.value), style="bold"))
         console.print(facts)
         console.print(Text(SECTIONS["unknown"], style="bold"))
         for q in r.unknown_facts:
