@@ -231,7 +231,9 @@ def handout_text(r: Report, console: Console) -> None:
         t.append(". " + d.sentence)
         console.print(_item(t))
     console.print(_heading(SECTIONS["cards"]))
-    for c in r.cards:
+    for i, c in enumerate(r.cards):
+        if i:
+            console.print()
         t = Text(_label(c) + (" ★" if c.applied else "") + " — ", style="bold")
         t.append_text(_styled(c.outcome))
         console.print(t)
