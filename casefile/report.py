@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from casefile.case import CaseFile
+from casefile.compare import is_default
 from casefile.conditions import TRUE, describe
 from casefile.facts import CASE_FACTS, FactSpec, facts_of
 from casefile.render.escape import terminal_safe
@@ -369,10 +370,6 @@ def headline(j: JurisdictionResult, book: Rulebook) -> Shown:
 
 def deciding_lens(j: JurisdictionResult) -> LensResult:
     return j.access if j.access.outcome in BARRED else j.practice
-
-
-def is_default(rule: Rule) -> bool:
-    return rule.condition == TRUE and rule.valid_from is None and rule.valid_to is None
 
 
 def criterion(rule: Rule, book: Rulebook) -> str:
