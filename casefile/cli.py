@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import json
 import os
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from casefile import DISCLAIMER, __version__
+from casefile import __version__
 from casefile.errors import EngineError, InputError, RulebookError, did_you_mean
 
 
@@ -289,215 +288,17 @@ def redacted(assessment):
     return assessment
 
 
-# -------------------------------------------------------------------------------------------------- commands
+# ---------------------------------------------------------------------------------------- shared by commands
 
-CaseArg = Annotated[
-    str, typer.Argument(metavar="CASE", help="A case file (YAML or JSON), or the name of a shipped example.")
-]
-JurisOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--jurisdiction", "-j", metavar="CODE", help="Jurisdiction code (DE NL EE LV LT PL FI) or 'baltics'; repeat."
-    ),
-]
-AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", metavar="DATE", help="Assessment date YYYY-MM-DD (default: the case's).")
-]
-FormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="text, json, markdown or html (default: from the --output name, else text).",
-    ),
-]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="Write to this file instead of printing (.html, .md, .json: that format).",
-    ),
-]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
-RedactOpt = Annotated[bool, typer.Option("--redact", help="Replace the name and free-text notes with the case id.")]
-
-
-def _report(
-    kind: str,
-    case: str,
-    jurisdiction: list[str] | None,
-    as_of: str | None,
-    fmt: str | None,
-    output: Path | None,
-    force: bool,
-    redact: bool,
-    details: bool = False,
-) -> None:
-    """evaluate and compare: assess, optionally redact, render, print or write."""
-    from casefile.assessment import assess
-
-    fmt = choose_format(fmt, output)
-    if output is not None:  # before the work: a report that cannot be written is bad input
-        from casefile.output import check_output
-
-        force = check_output(output, force=force, inputs=[resolve_case_path(case)])
-    c = load(case)
-    result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction)
-    if redact:
-        redacted(result)
-    write_output(render(result, fmt, kind, c, details, plain=output is not None), output, force, checked=True)
-
-
-@app.command()
-def evaluate(
-    case: CaseArg,
-    jurisdiction: JurisOpt = None,
-    as_of: AsOfOpt = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    redact: RedactOpt = False,
-) -> None:
-    """The full assessment of a case in each jurisdiction: checklist, why, unknowns, facts the outcome depends on.
-
-    Example: casefile evaluate andrei -j DE -j NL
-    """
-    _report("evaluate", case, jurisdiction, as_of, fmt, output, force, redact)
-
-
-@app.command()
-def compare(
-    case: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="CASE", help="One case file or example name; several give one matrix of cases × jurisdictions."
-        ),
-    ],
-    jurisdiction: JurisOpt = None,
-    as_of: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--as-of", metavar="DATE", help="Assessment date YYYY-MM-DD; repeat to compare one case on several dates."
-        ),
-    ] = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    redact: RedactOpt = False,
-    details: Annotated[
-        bool, typer.Option("--details", help="Add an appendix for trainers: rules, matched facts, all sources.")
-    ] = False,
-) -> None:
-    """The handout: the facts, one table across the jurisdictions, what makes the difference, a card for each.
-
-    Example: casefile compare andrei -o andrei.html   (several cases: casefile compare andrei reservist-not-called-up;
-    one case on two dates: casefile compare andrei --as-of 2023-01-01 --as-of 2025-07-29)
-    """
-    dates = as_of or []
-    if len(case) == 1 and len(dates) <= 1:
-        _report("compare", case[0], jurisdiction, dates[0] if dates else None, fmt, output, force, redact, details)
-        return
-    from casefile.assessment import assess
-
-    fmt = choose_format(fmt, output)
-    results = []
-    for raw in case:
-        c = load(raw)
-        for when in dates or [None]:
-            result = assess(c, as_of=parse_date(when, "--as-of"), jurisdictions=jurisdiction, explain=False)
-            results.append(redacted(result) if redact else result)
-    _write_matrix(results, fmt, output, force, "Side by side")
-
-
-def _write_matrix(results, fmt: str, output: Path | None, force: bool, title: str, by_id: bool = False) -> None:
-    from casefile.render.matrix import matrix_doc, matrix_json
-    from casefile.rulebook import default_rulebook
-
-    book = default_rulebook()
-    if fmt == "json":
-        text = json.dumps(matrix_json(results, book), indent=2)
-    else:
-        text = _format_doc(matrix_doc(results, book, title, by_id), fmt, output)
-    write_output(text, output, force)
-
-
-@app.command()
-def timeline(
-    case: CaseArg,
-    jurisdiction: JurisOpt = None,
-    start: Annotated[
-        str | None,
-        typer.Option("--from", metavar="DATE", help="First date YYYY-MM-DD (default: where the case's story starts)."),
-    ] = None,
-    end: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help="Last date YYYY-MM-DD (default: the rulebook's date).")
-    ] = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    redact: Annotated[
-        bool, typer.Option("--redact", help="Accepted for symmetry: the timeline shows the case id, never the name.")
-    ] = False,
-) -> None:
-    """How each jurisdiction's outcome changes across the dates that matter to this case, and why.
-
-    Example: casefile timeline mobilised-deserter -j DE -j NL
-    """
-    from casefile.render.timeline import timeline_doc, timeline_json
-    from casefile.rulebook import default_rulebook
-    from casefile.timeline import timeline as build
-
-    fmt = choose_format(fmt, output)
-    del redact  # the timeline carries the case id and dates, never the name
-    c = load(case)
-    t = build(c, start=parse_date(start, "--from"), end=parse_date(end, "--to"), jurisdictions=jurisdiction)
-    book = default_rulebook()
-    if fmt == "json":
-        text = json.dumps(timeline_json(t, book), indent=2)
-    else:
-        text = _format_doc(timeline_doc(t, book), fmt, output)
-    write_output(text, output, force)
-
-
-@app.command()
-def whatif(
-    case: CaseArg,
-    set_: Annotated[
-        list[str],
-        typer.Option(
-            "--set",
-            metavar="FACT=VALUE",
-            help="e.g. military.draft_notice_received=true (=unknown removes it); repeat.",
-        ),
-    ],
-    jurisdiction: JurisOpt = None,
-    as_of: AsOfOpt = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    redact: RedactOpt = False,
-) -> None:
-    """The assessment before and after changing some facts, with what changed and why.
-
-    Example: casefile whatif andrei --set military.deserted=true
-    """
-    from casefile.render.whatif import whatif_doc, whatif_json
-    from casefile.rulebook import default_rulebook
-    from casefile.whatif import what_if
-
-    fmt = choose_format(fmt, output)
-    w = what_if(load(case), set_, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction, explain=fmt == "json")
-    if redact:
-        redacted(w.before)
-        redacted(w.after)
-    if fmt == "json":
-        text = json.dumps(whatif_json(w), indent=2)
-    else:
-        text = _format_doc(whatif_doc(w, default_rulebook()), fmt, output)
-    write_output(text, output, force)
+from casefile.commands.options import (  # noqa: E402, F401  (re-exported: older imports name them here)
+    AsOfOpt,
+    CaseArg,
+    ForceOpt,
+    FormatOpt,
+    JurisOpt,
+    OutputOpt,
+    RedactOpt,
+)
 
 
 def _format_doc(doc, fmt: str, output: Path | None) -> str:
@@ -515,144 +316,7 @@ def _format_doc(doc, fmt: str, output: Path | None) -> str:
     return _trim(buf.getvalue())
 
 
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of a case file.
-
-    Example: casefile schema > case.schema.json
-    """
-    from casefile.case import CaseFile
-
-    typer.echo(json.dumps(CaseFile.model_json_schema(), indent=2))
-
-
-@app.command()
-def examples(
-    matrix: Annotated[
-        bool, typer.Option("--matrix", help="Every training case side by side: one matrix of cases × jurisdictions.")
-    ] = False,
-    jurisdiction: JurisOpt = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-) -> None:
-    """List the shipped example cases, with what each teaches and the command to run it.
-
-    Example: casefile examples --matrix -o training-cases.html
-    """
-    from casefile.examples import list_examples
-
-    if matrix:
-        from casefile.assessment import assess
-        from casefile.case import load_case
-
-        fmt = choose_format(fmt, output)
-        results = [assess(load_case(ex.path), jurisdictions=jurisdiction, explain=False) for ex in list_examples()]
-        _write_matrix(results, fmt, output, force, "The training cases side by side", by_id=True)
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    console = _console()
-    for ex in list_examples():
-        table = Table.grid(padding=(0, 1))
-        table.add_column(no_wrap=True)
-        table.add_column()
-        head = Text(ex.name, style="bold")
-        console.print(head)
-        table.add_row(" run:", Text(f"casefile compare {ex.path.stem}", style="cyan"))
-        if ex.teaches:
-            table.add_row(" teaches:", ex.teaches)
-        if ex.contrast:
-            table.add_row(" contrast:", ex.contrast)
-        console.print(table)
-        console.print()
-    console.print(f"All of them side by side: casefile examples --matrix   ·   {DISCLAIMER}")
-
-
-@app.command()
-def sources(
-    ref: Annotated[
-        str | None, typer.Argument(metavar="ID", help="A seed id (000), a citation (seed:000#andrei, legal:G6).")
-    ] = None,
-) -> None:
-    """List the sources, or show one with its passages and the rules that cite each.
-
-    Example: casefile sources legal:G6
-    """
-    from casefile.render.sources import render_source, render_sources
-    from casefile.rulebook import default_rulebook
-
-    book = default_rulebook()
-    console = _console()
-    if ref is None:
-        render_sources(book, console)
-    else:
-        render_source(book, ref, console)
-
-
-@rules_app.command("list")
-def rules_list(
-    jurisdiction: JurisOpt = None,
-) -> None:
-    """List the rules: id, file:line, what each concludes and its title.
-
-    Example: casefile rules list -j DE
-    """
-    from casefile.assessment import parse_jurisdictions
-    from casefile.render.rules import render_rule_list
-    from casefile.rulebook import default_rulebook
-
-    book = default_rulebook()
-    render_rule_list(book, parse_jurisdictions(jurisdiction) if jurisdiction else None, _console())
-
-
-@rules_app.command("show")
-def rules_show(
-    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A rule id, e.g. de.practice.low_profile_dissident")],
-) -> None:
-    """Show one rule in full, with its sources.
-
-    Example: casefile rules show de.practice.default
-    """
-    from casefile.render.rules import render_rule
-    from casefile.rulebook import default_rulebook
-
-    render_rule(default_rulebook(), rule_id, _console())
-
-
-@rules_app.command("check")
-def rules_check(
-    rules_dir: Annotated[
-        Path | None, typer.Option("--rules", metavar="FOLDER", help="A rules folder (default: the shipped one).")
-    ] = None,
-    seeds_dir: Annotated[
-        Path | None, typer.Option("--seeds", metavar="FOLDER", help="A sources folder (default: the shipped one).")
-    ] = None,
-) -> None:
-    """Check the rules: citations, facts, conflicts without precedence, rules that never fire, dates. Exit 1 if
-    anything is found.
-
-    Example: casefile rules check --rules my-rules/
-    """
-    from casefile.check import check_rules
-    from casefile.rulebook import data_dir
-
-    root = data_dir()
-    for option, folder in (("--rules", rules_dir), ("--seeds", seeds_dir)):
-        if folder is not None and not folder.is_dir():
-            raise InputError.single(str(folder), "no such folder", field=option)
-    report = check_rules(rules_dir or root / "rules", seeds_dir or root / "seeds")
-    for f in report.findings:
-        typer.echo(str(f))
-    if report.ok:
-        typer.echo(f"ok: {report.rules} rules checked; no conflicts, no unreachable rules, every citation resolves.")
-        return
-    typer.echo(f"{len(report.findings)} problem(s) found.", err=True)
-    raise typer.Exit(1)
-
-
-from casefile.commands import register_all  # noqa: E402  (after the core commands: keeps --help in order)
+from casefile.commands import register_all  # noqa: E402  (the commands live in casefile/commands/)
 
 register_all(app)
 
