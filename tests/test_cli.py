@@ -249,3 +249,21 @@ def test_usage_errors_exit_2_with_typers_message() -> None:
     r = run_cli(["compare"])
     assert r.code == 2 and "Missing argument" in r.err
     assert run_cli(["frobnicate"]).code == 2
+
+
+def test_whatif_names_a_change_of_the_state_that_would_examine_the_claim() -> None:
+    """Issue 10: a visa issued by another state moves the claim under Dublin; what-if says so in words."""
+    args = [
+        "whatif",
+        ANDREI,
+        "--set",
+        "journey.visa_issuer=FI",
+        "--set",
+        "journey.entry_document=schengen_short_stay_visa",
+    ]
+    r = run_cli([*args, "-j", "DE"])
+    assert r.code == 0, r.err
+    assert "Dublin" in r.out and "likely passed to Finland" in r.out
+    data = json.loads(run_cli([*args, "-f", "json"]).out)
+    assert "DE" in data["changed"] and "FI" not in data["changed"]
+    assert data["after"]["jurisdictions"][0]["responsibility"]["transfer_to"] == "FI"

@@ -59,8 +59,10 @@ def whatif_doc(w: WhatIf, book: Rulebook) -> Doc:
             continue
         b = w.before.jurisdiction(j.code)
         doc.p(f"{j.code} {j.name}: {headline(b, book).text} → {headline(j, book).text}")
-        before_rules = set(b.access.rules + b.practice.rules + b.standard.rules)
-        after_rules = set(j.access.rules + j.practice.rules + j.standard.rules)
+        if _dublin(b, book) != _dublin(j, book):
+            doc.p(f"Which state would examine a claim here (Dublin): {_dublin(b, book)} → {_dublin(j, book)}")
+        before_rules = set(b.access.rules + b.practice.rules + b.standard.rules + _rules_of(b.responsibility))
+        after_rules = set(j.access.rules + j.practice.rules + j.standard.rules + _rules_of(j.responsibility))
         items = []
         for rid in sorted(after_rules - before_rules):
             rule = book.rules[rid]
@@ -70,3 +72,17 @@ def whatif_doc(w: WhatIf, book: Rulebook) -> Doc:
         items += [f"No longer decides: {book.rules[rid].title}" for rid in sorted(before_rules - after_rules)]
         doc.ul(items)
     return doc
+
+
+def _rules_of(lens: Any) -> list[str]:
+    return list(lens.rules) if lens is not None else []
+
+
+def _dublin(j: Any, book: Rulebook) -> str:
+    """In words: the state that would likely examine a claim made in `j` (Dublin III / AMMR)."""
+    r = j.responsibility
+    if r is None or r.outcome == "not_applicable":
+        return "not applicable (no claim in the EU)"
+    if r.outcome == "transfer_to_visa_issuer" and r.transfer_to:
+        return f"likely passed to {book.names.get(r.transfer_to, r.transfer_to)}, which issued the visa"
+    return f"{j.name} (no other state indicated)"
