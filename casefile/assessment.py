@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from casefile import DISCLAIMER
 from casefile.case import E_SUMMONS_LAW, CaseFile, age_on
 from casefile.conditions import show_value
-from casefile.engine import Matcher, Trace, deciding, matcher, run
-from casefile.errors import InputError, RulebookError
+from casefile.decision import Decision, decide  # noqa: F401  (re-exported: callers import them from here)
+from casefile.engine import Matcher, Trace, matcher, run
+from casefile.errors import InputError
 from casefile.facts import FactSet, access_date, facts_of
 from casefile.results import (
     Assessment,
@@ -30,8 +30,6 @@ from casefile.results import (
 )
 from casefile.rulebook import (
     BARRED,
-    DECIDING_STAGES,
-    FAVOURABILITY,
     GROUP_ALIASES,
     JURISDICTIONS,
     STAGES,
@@ -40,38 +38,6 @@ from casefile.rulebook import (
     Rulebook,
     default_rulebook,
 )
-
-
-@dataclass(frozen=True)
-class Decision:
-    """The bare outcome of one jurisdiction: what counterfactual search compares."""
-
-    outcome: str
-    access: str
-    practice: str
-    standard: str
-    access_rules: tuple[str, ...]
-    practice_rules: tuple[str, ...]
-    standard_rules: tuple[str, ...]
-    practice_if_reached: str
-    standard_access: str = "access_to_procedure"
-    standard_access_rules: tuple[str, ...] = ()
-    responsibility: str = "not_applicable"
-    responsibility_rules: tuple[str, ...] = ()
-
-    @property
-    def tension_in(self) -> tuple[str, ...]:
-        """Where practice is less favourable than the common standard: in access, in protection, or both."""
-        out: list[str] = []
-        if self.access in BARRED and self.standard_access not in BARRED:
-            out.append("access")
-        if self.access not in BARRED and FAVOURABILITY[self.practice] < FAVOURABILITY[self.standard]:
-            out.append("protection")
-        return tuple(out)
-
-    @property
-    def tension(self) -> bool:
-        return bool(self.tension_in)
 
 
 def parse_jurisdictions(codes: Iterable[str] | None) -> list[str]:
@@ -99,41 +65,6 @@ def parse_jurisdictions(codes: Iterable[str] | None) -> list[str]:
 
 def evaluate_facts(facts: FactSet, rulebook: Rulebook, engine: Matcher | None = None) -> Trace:
     return run(engine or matcher(rulebook), rulebook, facts)
-
-
-def decide(trace: Trace, rulebook: Rulebook, code: str) -> Decision:
-    """Access, practice and standard outcomes of one jurisdiction, by precedence among the rules that fired."""
-    results: dict[str, tuple[str, tuple[str, ...]]] = {}
-    by_stage = trace.by_stage(rulebook)
-    for stage in DECIDING_STAGES:
-        fired = by_stage.get((stage, code), [])
-        winners = deciding(fired, rulebook)
-        outcomes = {r.outcome for r in winners}
-        if len(outcomes) > 1:
-            raise RulebookError(
-                f"{code} {stage}: rules {', '.join(r.id for r in winners)} conclude differently and none overrides "
-                "the others (run 'casefile rules check')"
-            )
-        if not outcomes:
-            raise RulebookError(f"{code} {stage}: no rule decides this case (a default rule is missing)")
-        results[stage] = (outcomes.pop() or "", tuple(sorted(r.id for r in winners)))
-    access, access_rules = results["access"]
-    practice_if_reached, practice_rules = results["practice"]
-    practice = "not_assessed" if access in BARRED else practice_if_reached
-    standard, standard_rules = results["standard"]
-    outcome = access if access in BARRED or access in UNSETTLED else practice
-    return Decision(
-        outcome,
-        access,
-        practice,
-        standard,
-        access_rules,
-        practice_rules,
-        standard_rules,
-        practice_if_reached,
-        *results["standard_access"],
-        *results["responsibility"],
-    )
 
 
 def assess(

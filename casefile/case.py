@@ -854,7 +854,7 @@ def _explain(err: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
         if field == "case_id":
             return (
                 "expected a short identifier of lower-case letters, digits, '-' or '_'",
-                "e.g. case_id: andrei-2025",
+                "e.g. case_id: case-017 (a number or a pseudonym, never a real name)",
             )
         if field == "citizenship":
             hint = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import json
 import os
 import sys
 from pathlib import Path
@@ -19,18 +18,48 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from casefile import DISCLAIMER, __version__
-from casefile.errors import EngineError, InputError, RulebookError
+from casefile import __version__
+from casefile.errors import EngineError, InputError, RulebookError, did_you_mean
+
+
+def _hide_python_types() -> None:
+    """--help names arguments by what they are (CASE, ID), never by Python type (<str>, <list[str]>)."""
+    from typer.core import TyperArgument, TyperOption
+
+    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
+    named = {"jurisdiction": "CODE", "as_of": "DATE", "start": "DATE", "end": "DATE", "fmt": "FORMAT", "seed": "N"}
+
+    def option_metavar(self, ctx):  # type: ignore[no-untyped-def]
+        if self.metavar is not None:
+            return self.metavar
+        if self.name in named:
+            return named[self.name]
+        kind = getattr(self, "type_descriptor", None)
+        if kind is not None and getattr(kind, "is_path", False):
+            return "FILE"
+        if kind is not None and getattr(kind, "annotation", None) is int:
+            return "N"
+        return "TEXT"
+
+    TyperOption.display_type_rich = option_metavar  # type: ignore[method-assign]
+
+
+_hide_python_types()
 
 app = typer.Typer(
     name="casefile",
     help="One asylum case, seven European jurisdictions, explained outcomes. An educational model, not legal advice.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(help="List, show and check the rules.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="List, show and check the rules.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 app.add_typer(rules_app, name="rules")
 
 _state = {"debug": False}
@@ -90,6 +119,10 @@ def resolve_case_path(raw: str) -> Path:
     for candidate in (data_dir() / "examples" / raw, data_dir() / "examples" / f"{raw}.yaml"):
         if candidate.exists():
             return candidate
+    names = sorted(p.stem for p in (data_dir() / "examples").glob("*.yaml"))
+    guess = did_you_mean(path.stem, names) if path.parent == Path(".") or path.parent.name == "examples" else None
+    if guess:
+        raise InputError.single(raw, "no such case file or example", hint=f"{guess} 'casefile examples' lists them")
     return path
 
 
@@ -123,14 +156,34 @@ def print_text(text: str) -> None:
         sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
 
 
-def render(assessment, fmt: str, kind: str) -> str:
-    """Render an assessment ('evaluate' or 'compare') in a format, as a string."""
+def render(assessment, fmt: str, kind: str, case=None, details: bool = False, plain: bool = False) -> str:
+    """Render an assessment ('evaluate' or 'compare') in a format, as a string.
+
+    compare's text, Markdown and HTML are one handout built once (:mod:`casefile.report`) and only formatted here.
+    """
     from io import StringIO
 
     if fmt == "json":
         from casefile.render.escape import json_safe
 
         return json_safe(assessment.model_dump_json(indent=2))
+    if kind == "compare":
+        from casefile.report import build
+
+        report = build(assessment, case, kind="compare", details=details)
+        if fmt == "markdown":
+            from casefile.render.handout import handout_markdown
+
+            return handout_markdown(report)
+        if fmt == "html":
+            from casefile.render.html import render_handout_html
+
+            return render_handout_html(report)
+        from casefile.render.handout import handout_text
+
+        buf = StringIO()
+        handout_text(report, _buffer_console(buf, plain))
+        return _trim(buf.getvalue())
     if fmt == "markdown":
         from casefile.render.markdown import render_markdown
 
@@ -139,17 +192,22 @@ def render(assessment, fmt: str, kind: str) -> str:
         from casefile.render.html import render_html
 
         return render_html(assessment, kind)
-    from casefile.render.text import render_compare, render_evaluate
+    from casefile.render.text import render_evaluate
 
     buf = StringIO()
-    console = Console(file=buf, width=_width(), force_terminal=_colour(), highlight=False, no_color=not _colour())
-    if kind == "compare":
-        from casefile.compare import differences
-
-        render_compare(assessment, console, differences(assessment))
-    else:
-        render_evaluate(assessment, console)
+    render_evaluate(assessment, _buffer_console(buf, plain))
     return buf.getvalue()
+
+
+def _trim(text: str) -> str:
+    """Without the trailing spaces rich pads table rows with (kept where colour codes follow them)."""
+    return "\n".join(line.rstrip(" ") for line in text.split("\n"))
+
+
+def _buffer_console(buf, plain: bool = False) -> Console:
+    """A console writing into `buf`; `plain` (writing a file) means no colour codes."""
+    colour = _colour() and not plain
+    return Console(file=buf, width=_width(), force_terminal=colour, highlight=False, no_color=not colour)
 
 
 def _width() -> int:
@@ -164,239 +222,101 @@ def _width() -> int:
 
 
 def _colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Colour on a terminal; never when NO_COLOR is set to something (no-color.org); always when FORCE_COLOR is."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
 
 
-def check_format(fmt: str) -> str:
-    if fmt not in Formats:
-        raise InputError.single(None, f"expected one of {', '.join(Formats)}, got {fmt!r}", field="--format")
+EXTENSIONS = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "json",
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".txt": "text",
+}
+
+
+def choose_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...] = Formats) -> str:
+    """The output format: --format if given, else the --output file's extension (.html, .md, .json, .csv), else
+    text. A --format that contradicts the extension is refused, so report.html never holds terminal text."""
+    implied = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None and implied is not None and implied not in allowed:
+        raise InputError.single(
+            str(output),
+            f"this command writes {', '.join(allowed)}, not {implied}; nothing was written",
+            hint="CSV comes from 'casefile batch'" if implied in ("csv", "jsonl") else None,
+        )
+    if fmt is None:
+        fmt = implied or "text"
+    elif implied is not None and implied != fmt:
+        raise InputError.single(
+            str(output),
+            f"the name says {implied}, but --format says {fmt}; nothing was written",
+            hint=f"name the file {_suffix(fmt)} or leave out --format",
+        )
+    if fmt not in allowed:
+        raise InputError.single(None, f"expected one of {', '.join(allowed)}, got {fmt!r}", field="--format")
     return fmt
 
 
+def _suffix(fmt: str) -> str:
+    return {"markdown": ".md", "text": ".txt"}.get(fmt, "." + fmt)
+
+
+def check_format(fmt: str) -> str:
+    return choose_format(fmt, None)
+
+
 def redacted(assessment):
+    """Without the name; and where the case id spells the name ('ivan-petrov-2024' for Ivan Petrov), not that either:
+    the id becomes 'case-' and a short fingerprint of itself, the same on every run."""
+    import hashlib
+    import re
+
+    name = assessment.name or ""
+    slug = "-".join(w for w in re.split(r"[^a-z0-9]+", name.lower()) if w)
+    ident = "-" + re.sub(r"[^a-z0-9]+", "-", assessment.case_id.lower()) + "-"
+    if slug and f"-{slug}-" in ident:
+        assessment.case_id = "case-" + hashlib.sha256(assessment.case_id.encode()).hexdigest()[:8]
     assessment.name = None
     return assessment
 
 
-# -------------------------------------------------------------------------------------------------- commands
+# ---------------------------------------------------------------------------------------- shared by commands
 
-CaseArg = Annotated[str, typer.Argument(help="A case file (YAML or JSON), or the name of a shipped example.")]
-JurisOpt = Annotated[
-    list[str] | None,
-    typer.Option("--jurisdiction", "-j", help="Jurisdiction code (DE NL EE LV LT PL FI) or 'baltics'; repeat."),
-]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Assessment date YYYY-MM-DD (default: the case's).")]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, markdown or html.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
-RedactOpt = Annotated[bool, typer.Option("--redact", help="Replace the name and free-text notes with the case id.")]
-
-
-def _report(
-    kind: str,
-    case: str,
-    jurisdiction: list[str] | None,
-    as_of: str | None,
-    fmt: str,
-    output: Path | None,
-    force: bool,
-    redact: bool,
-) -> None:
-    """evaluate and compare: assess, optionally redact, render, print or write."""
-    from casefile.assessment import assess
-
-    check_format(fmt)
-    if output is not None:  # before the work: a report that cannot be written is bad input
-        from casefile.output import check_output
-
-        force = check_output(output, force=force, inputs=[resolve_case_path(case)])
-    c = load(case)
-    result = assess(c, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction)
-    if redact:
-        redacted(result)
-    write_output(render(result, fmt, kind), output, force, checked=True)
+from casefile.commands.options import (  # noqa: E402, F401  (re-exported: older imports name them here)
+    AsOfOpt,
+    CaseArg,
+    ForceOpt,
+    FormatOpt,
+    JurisOpt,
+    OutputOpt,
+    RedactOpt,
+)
 
 
-@app.command()
-def evaluate(
-    case: CaseArg,
-    jurisdiction: JurisOpt = None,
-    as_of: AsOfOpt = None,
-    fmt: FormatOpt = "text",
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    redact: RedactOpt = False,
-) -> None:
-    """The full assessment of a case in each jurisdiction: checklist, why, unknowns, what would change it."""
-    _report("evaluate", case, jurisdiction, as_of, fmt, output, force, redact)
+def _format_doc(doc, fmt: str, output: Path | None) -> str:
+    """A plain document (what-if, timeline, matrix) as text, Markdown or HTML."""
+    from io import StringIO
+
+    from casefile.render.doc import to_console, to_html, to_markdown
+
+    if fmt == "markdown":
+        return to_markdown(doc)
+    if fmt == "html":
+        return to_html(doc)
+    buf = StringIO()
+    to_console(doc, _buffer_console(buf, plain=output is not None))
+    return _trim(buf.getvalue())
 
 
-@app.command()
-def compare(
-    case: CaseArg,
-    jurisdiction: JurisOpt = None,
-    as_of: AsOfOpt = None,
-    fmt: FormatOpt = "text",
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    redact: RedactOpt = False,
-) -> None:
-    """One table across the jurisdictions, naming the criterion behind each difference."""
-    _report("compare", case, jurisdiction, as_of, fmt, output, force, redact)
-
-
-@app.command()
-def timeline(
-    case: CaseArg,
-    jurisdiction: JurisOpt = None,
-    start: Annotated[str | None, typer.Option("--from", help="First date YYYY-MM-DD (default: 2022-02-24).")] = None,
-    end: Annotated[
-        str | None, typer.Option("--to", help="Last date YYYY-MM-DD (default: the rulebook's date).")
-    ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    redact: Annotated[
-        bool, typer.Option("--redact", help="Accepted for symmetry: the timeline shows the case id, never the name.")
-    ] = False,
-) -> None:
-    """How each jurisdiction's outcome changes across the dates that matter to this case, and why."""
-    from casefile.render.timeline import render_timeline, timeline_json
-    from casefile.rulebook import default_rulebook
-    from casefile.timeline import timeline as build
-
-    if fmt not in ("text", "json"):
-        raise InputError.single(None, f"expected text or json, got {fmt!r}", field="--format")
-    del redact  # the timeline carries the case id and dates, never the name
-    c = load(case)
-    t = build(c, start=parse_date(start, "--from"), end=parse_date(end, "--to"), jurisdictions=jurisdiction)
-    if fmt == "json":
-        typer.echo(json.dumps(timeline_json(t, default_rulebook()), indent=2))
-    else:
-        render_timeline(t, default_rulebook(), _console())
-
-
-@app.command()
-def whatif(
-    case: CaseArg,
-    set_: Annotated[
-        list[str], typer.Option("--set", help="path=value, e.g. military.draft_notice_received=true; repeat.")
-    ],
-    jurisdiction: JurisOpt = None,
-    as_of: AsOfOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    redact: RedactOpt = False,
-) -> None:
-    """The assessment before and after changing some facts, with what changed and why."""
-    from casefile.render.whatif import render_whatif, whatif_json
-    from casefile.rulebook import default_rulebook
-    from casefile.whatif import what_if
-
-    if fmt not in ("text", "json"):
-        raise InputError.single(None, f"expected text or json, got {fmt!r}", field="--format")
-    w = what_if(load(case), set_, as_of=parse_date(as_of, "--as-of"), jurisdictions=jurisdiction, explain=fmt == "json")
-    if redact:
-        redacted(w.before)
-        redacted(w.after)
-    if fmt == "json":
-        typer.echo(json.dumps(whatif_json(w), indent=2))
-    else:
-        render_whatif(w, default_rulebook(), _console())
-
-
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of a case file."""
-    from casefile.case import CaseFile
-
-    typer.echo(json.dumps(CaseFile.model_json_schema(), indent=2))
-
-
-@app.command()
-def examples() -> None:
-    """List the shipped example cases, with what each teaches."""
-    from casefile.examples import list_examples
-
-    console = _console()
-    from rich.table import Table
-
-    table = Table(show_lines=True, expand=True)
-    table.add_column("Example", ratio=1)
-    table.add_column("What it teaches, and the contrast to show", ratio=3)
-    for ex in list_examples():
-        teaches = ex.teaches + (f"\n[italic]Contrast:[/italic] {ex.contrast}" if ex.contrast else "")
-        table.add_row(f"[bold]{ex.name}[/bold]\n[dim]{ex.path.name}[/dim]", teaches)
-    console.print(table)
-    console.print(f"Run: casefile compare examples/<file>   ·   {DISCLAIMER}")
-
-
-@app.command()
-def sources(
-    ref: Annotated[str | None, typer.Argument(help="A seed id (000), a citation (seed:000#andrei, legal:G6).")] = None,
-) -> None:
-    """List the sources, or show one with its passages and the rules that cite each."""
-    from casefile.render.sources import render_source, render_sources
-    from casefile.rulebook import default_rulebook
-
-    book = default_rulebook()
-    console = _console()
-    if ref is None:
-        render_sources(book, console)
-    else:
-        render_source(book, ref, console)
-
-
-@rules_app.command("list")
-def rules_list(
-    jurisdiction: JurisOpt = None,
-) -> None:
-    """List the rules: id, stage, conclusion, validity and file:line."""
-    from casefile.assessment import parse_jurisdictions
-    from casefile.render.rules import render_rule_list
-    from casefile.rulebook import default_rulebook
-
-    book = default_rulebook()
-    render_rule_list(book, parse_jurisdictions(jurisdiction) if jurisdiction else None, _console())
-
-
-@rules_app.command("show")
-def rules_show(
-    rule_id: Annotated[str, typer.Argument(help="A rule id, e.g. de.practice.low_profile_dissident")],
-) -> None:
-    """Show one rule in full, with its sources."""
-    from casefile.render.rules import render_rule
-    from casefile.rulebook import default_rulebook
-
-    render_rule(default_rulebook(), rule_id, _console())
-
-
-@rules_app.command("check")
-def rules_check(
-    rules_dir: Annotated[
-        Path | None, typer.Option("--rules", help="A rules folder (default: the shipped one).")
-    ] = None,
-    seeds_dir: Annotated[
-        Path | None, typer.Option("--seeds", help="A sources folder (default: the shipped one).")
-    ] = None,
-) -> None:
-    """Check the rules: citations, facts, conflicts without precedence, rules that never fire, dates. Exit 1 if
-    anything is found."""
-    from casefile.check import check_rules
-    from casefile.rulebook import data_dir
-
-    root = data_dir()
-    for option, folder in (("--rules", rules_dir), ("--seeds", seeds_dir)):
-        if folder is not None and not folder.is_dir():
-            raise InputError.single(str(folder), "no such folder", field=option)
-    report = check_rules(rules_dir or root / "rules", seeds_dir or root / "seeds")
-    for f in report.findings:
-        typer.echo(str(f))
-    if report.ok:
-        typer.echo(f"ok: {report.rules} rules checked; no conflicts, no unreachable rules, every citation resolves.")
-        return
-    typer.echo(f"{len(report.findings)} problem(s) found.", err=True)
-    raise typer.Exit(1)
-
-
-from casefile.commands import register_all  # noqa: E402  (after the core commands: keeps --help in order)
+from casefile.commands import register_all  # noqa: E402  (the commands live in casefile/commands/)
 
 register_all(app)
 

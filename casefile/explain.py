@@ -30,6 +30,7 @@ from pydantic import ValidationError
 
 from casefile.case import CaseFile
 from casefile.conditions import All, Atom, Condition, atoms, describe_atom, evaluate_atom, show_value
+from casefile.decision import decide
 from casefile.engine import Matcher, Trace, run
 from casefile.engine.reference import ReferenceMatcher
 from casefile.errors import EngineError
@@ -90,8 +91,6 @@ class Explorer:
 
     def outcomes(self, assignment: Assignment, matcher: Matcher | None = None) -> dict[str, Any] | None:
         """code -> Decision for a variant, or None if the variant is not a valid case."""
-        from casefile.assessment import decide
-
         cache = self.cache if matcher is None else self.verified
         if assignment in cache:
             return cache[assignment]

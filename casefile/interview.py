@@ -1,16 +1,17 @@
 """The interview: build a case file by asking only the questions whose answers can still change an outcome.
 
-Which question comes next is decided by re-running the rules, never by a fixed script. For the case built so far,
-every unknown fact the rules read is filled in turn with each value that can make a difference (the values
+Whether a question is asked is decided by re-running the rules, never by a fixed script. For the case built so
+far, every unknown fact the rules read is filled in turn with each value that can make a difference (the values
 :class:`~casefile.explain.Explorer` proposes) and the seven headline outcomes are compared with those of leaving
-the fact unknown. A fact *qualifies* if some value changes some jurisdiction's outcome; the fact that can change the
-most jurisdictions is asked first (ties: the order of the fact vocabulary), so outcomes settle fastest.
+the fact unknown. A fact *qualifies* if some value changes some jurisdiction's outcome, alone or together with one
+other unknown fact that the same rule reads (a low public profile leads German practice to refuse only for someone
+publicly active). A fact that cannot change any outcome is never asked; nor is a fact no rule reads, nor one the
+answers already settle (no desertion question after "never served").
 
-Some facts matter only together: a low public profile leads German practice to refuse only for someone publicly
-active, so neither answer alone moves an outcome. When no single fact qualifies any more, the interview looks one
-step further and asks the facts that change an outcome together with one other unknown fact that the same rule
-reads (``lookahead``); answering one of them usually makes the other qualify on its own. A fact that cannot change
-any outcome, alone or with one other answer, is never asked; nor is a fact no rule reads.
+The qualifying questions come in the order a person tells the story (:data:`NATURAL_ORDER`): who, where the claim
+was made (``application_country`` is always asked: it marks the ★), service, call-up, desertion only if serving,
+dissent, journey; a question that depends on another (:data:`PREREQUISITES`) waits for it. After each answer the
+running assessment is printed only where an outcome changed.
 
 This module holds the logic — answer parsing, question selection, the dialogue loop over any line reader and rich
 console, and the YAML the interview writes. :mod:`casefile.commands.interview` is the command on top.
@@ -36,6 +37,7 @@ from casefile.case import GROUPS, CaseFile, validation_problems
 from casefile.documents import LineMap
 from casefile.facts import CASE_FACTS, FactSpec
 from casefile.render.text import OUTCOME_STYLE, words
+from casefile.report import fact_label, neutral
 from casefile.results import Assessment
 from casefile.rulebook import JURISDICTIONS, Rulebook
 
@@ -151,6 +153,49 @@ def show(value: Any) -> str:
 # Which questions can still change an outcome
 
 
+NATURAL_ORDER = (
+    "person.",
+    "journey.application_country",
+    "journey.application_place",
+    "military.service_status",
+    "military.draft_notice_received",
+    "military.call_up_",
+    "military.draft_notice_date",
+    "military.deserted",
+    "military.",
+    "dissent.",
+    "journey.",
+    "",
+)
+"""The order a person tells the story in: who, where the claim was made, service, call-up, desertion, dissent,
+journey. A path takes the rank of the first prefix it starts with; ties keep the vocabulary's order."""
+
+
+SERVING = ("serving_conscript", "mobilised", "contract_soldier")
+PREREQUISITES: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "military.deserted": ("military.service_status", SERVING),
+    "military.deserted_date": ("military.deserted", (True,)),
+    "military.call_up_purpose": ("military.draft_notice_received", (True,)),
+    "military.call_up_delivery": ("military.draft_notice_received", (True,)),
+    "military.draft_notice_date": ("military.draft_notice_received", (True,)),
+    "military.personal_involvement_indication": ("military.service_status", (*SERVING, "completed_service")),
+    "military.unit_war_crimes": ("military.service_status", (*SERVING, "completed_service")),
+    "dissent.public_profile": ("dissent.public_activism", (True,)),
+    "dissent.activism_channels": ("dissent.public_activism", (True,)),
+}
+"""A question that makes sense only after another answer: fact -> (the fact it depends on, the answers that let
+it be asked). An unknown prerequisite is asked first; one answered otherwise means the question is not asked."""
+ASK_IF_UNKNOWN = frozenset({"military.service_status"})
+"""Prerequisites that, left unknown, still let the question be asked (desertion matters even if the service is
+not told)."""
+
+
+def natural_rank(path: str) -> tuple[int, int]:
+    group = next(i for i, prefix in enumerate(NATURAL_ORDER) if path.startswith(prefix))
+    order = list(CASE_FACTS).index(path) if path in CASE_FACTS else len(CASE_FACTS)
+    return group, order
+
+
 @dataclass(frozen=True)
 class Question:
     """An unknown fact worth asking, and the jurisdictions whose outcome its answer can change."""
@@ -197,9 +242,13 @@ class Planner:
                     changed |= {c for c, d in result.items() if d.outcome != base[c].outcome}
             if changed:
                 singles.append(Question(path, self._codes(changed)))
-        if singles or not self.lookahead:
+        if not self.lookahead:
             return self._ranked(singles)
-        return self._ranked(self._pairs(ex, base, unknown))
+        # Facts that matter together with one other answer are asked in their natural place too (service before
+        # the questions about a unit), not only once no single fact is left.
+        seen = {q.path for q in singles}
+        joint = [q for q in self._pairs(ex, base, unknown) if q.path not in seen]
+        return self._ranked(singles + joint)
 
     def _pairs(self, ex: Explorer, base: dict[str, Decision], unknown: list[str]) -> list[Question]:
         """Facts that change an outcome together with one other unknown fact read by the same rule."""
@@ -225,7 +274,7 @@ class Planner:
         return tuple(c for c in JURISDICTIONS if c in codes)
 
     def _ranked(self, questions: list[Question]) -> list[Question]:
-        return sorted(questions, key=lambda q: (-len(q.changes), self.order[q.path]))
+        return sorted(questions, key=lambda q: natural_rank(q.path))
 
     def assessment(self, case: CaseFile) -> Assessment:
         """The assessment `casefile evaluate` would give (on the primary engine), without explanations."""
@@ -354,7 +403,8 @@ class Interview:
                 CaseFile.model_validate({"case_id": raw})
             except ValidationError:
                 self.say(
-                    "  ✗ A case id is a short identifier of lower-case letters, digits, '-' or '_', e.g. andrei-2025.",
+                    "  ✗ A case id is a short identifier of lower-case letters, digits, '-' or '_', e.g. case-017 "
+                    "(a number or a pseudonym, never a real name).",
                     "red",
                 )
                 continue
@@ -366,6 +416,47 @@ class Interview:
         if name:
             data["name"] = name
         return data
+
+    def next_question(self, questions: list[Question], data: dict[str, Any], done: set[str]) -> Question | None:
+        """The first question whose prerequisite holds: asked before it when unknown ('Is the person serving?'
+        before 'Did the person desert?'); a question whose prerequisite is answered otherwise is not asked."""
+        for q in questions:
+            need = PREREQUISITES.get(q.path)
+            if need is None:
+                return q
+            path, wanted = need
+            group, name = path.split(".", 1)
+            have = data.get(group, {}).get(name) if isinstance(data.get(group), dict) else None
+            if have is None and path not in done:
+                return Question(path, q.changes, joint=True)
+            if have is None and path not in ASK_IF_UNKNOWN:
+                continue  # "What was the call-up for?" after the call-up itself was left unknown
+            if have is not None and have not in wanted:
+                continue
+            return q
+        return None
+
+    def settled(self, data: dict[str, Any], path: str) -> bool:
+        """Whether the answers so far already decide `path`: it is known, or every value but one contradicts them
+        (no desertion question after "never served")."""
+        group, name = path.split(".", 1)
+        if isinstance(data.get(group), dict) and data[group].get(name) is not None:
+            return True
+        person = data.get("person") if isinstance(data.get("person"), dict) else {}
+        if path in ("person.age", "person.birth_date") and (person.get("age") or person.get("birth_date")):
+            return True  # one of them gives the other
+        spec = CASE_FACTS[path]
+        if spec.kind not in ("bool", "enum"):
+            return False
+        values = (True, False) if spec.kind == "bool" else spec.values
+        possible = 0
+        for value in values:
+            try:
+                with_answer(data, path, value)
+            except AnswerError:
+                continue
+            possible += 1
+        return possible <= 1
 
     def outcome_lines(self, outcomes: dict[str, str], before: dict[str, str] | None = None) -> None:
         for code, outcome in outcomes.items():
@@ -379,9 +470,12 @@ class Interview:
         """Ask one question (up to MAX_TRIES times). Returns the new data and whether a value was recorded."""
         spec = q.spec
         self.say("")
-        self.say(f"Question {number}. {spec.question}", "bold")
+        self.say(f"Question {number}. {neutral(spec.question)}", "bold")
         together = " (together with a later answer)" if q.joint else ""
-        self.say(f"  The answer can change the outcome{together} in: {', '.join(q.changes)}", "dim")
+        if q.changes:
+            self.say(f"  The answer can change the outcome{together} in: {', '.join(q.changes)}", "dim")
+        elif q.path == "journey.application_country":
+            self.say("  Every country is assessed; this marks where the person applied (★).", "dim")
         menu = choices(spec)
         for i, value in enumerate(menu, 1):
             self.say(f"    {i}. {words(value)}")
@@ -405,7 +499,7 @@ class Interview:
                 more = f" Please try again ({left} {'try' if left == 1 else 'tries'} left)." if left else ""
                 self.say(f"  ✗ {exc}.{more}", "red")
                 continue
-            self.say(f"  ✓ {q.path} = {show(value)}", "green")
+            self.say(f"  ✓ {fact_label(q.path)}: {show(value)}", "green")
             return new, True
         self.say("  → left unknown after three tries", "yellow")
         return data, False
@@ -420,11 +514,16 @@ class Interview:
         self.outcome_lines(outcomes)
         done: set[str] = set()
         result = InterviewResult(case=case, outcomes=outcomes)
+        country = "journey.application_country"
         while not self.eof:
-            questions = self.planner.questions(case, exclude=done)
-            if not questions:
+            questions = [q for q in self.planner.questions(case, exclude=done) if not self.settled(data, q.path)]
+            q = self.next_question(questions, data, done)
+            if q is None and not self.settled(data, country) and country not in done:
+                q = Question(country, ())
+            if q is None:
                 break
-            q = questions[0]
+            if country not in done and natural_rank(q.path) > natural_rank(country) and not self.settled(data, country):
+                q = Question(country, ())  # where the claim was made, right after who the person is
             done.add(q.path)
             result.asked.append(q.path)
             data, recorded = self.question(len(result.asked), q, data)
@@ -434,9 +533,9 @@ class Interview:
             result.answered.append(q.path)
             case = CaseFile.model_validate(data)
             before, outcomes = outcomes, self.planner.outcomes(case)
-            same = " (no change)" if outcomes == before else ""
-            self.say(f"  Outcomes now{same}:", "bold")
-            self.outcome_lines(outcomes, before)
+            if outcomes != before:  # only what changed
+                self.say("  Outcome changed:", "bold")
+                self.outcome_lines({c: o for c, o in outcomes.items() if before.get(c) != o}, before)
         result.case, result.outcomes, result.ended_by_eof = case, outcomes, self.eof
         self.say("")
         if self.eof:

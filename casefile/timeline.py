@@ -42,15 +42,39 @@ class Timeline:
     checked: list[tuple[dt.date, str]] = field(default_factory=list)  # every date evaluated, and why
 
 
-def change_dates(case: CaseFile, book: Rulebook, start: dt.date, end: dt.date) -> dict[dt.date, list[str]]:
-    """Dates worth evaluating on, each with what happens on it."""
+def story_start(case: CaseFile) -> dt.date | None:
+    """Where the person's story starts: the earliest date the case file gives (a call-up, a desertion, leaving
+    Russia, the entry, the application), or None where it gives none."""
+    m, j = case.military, case.journey
+    days = [
+        getattr(m, "draft_notice_date", None),
+        getattr(m, "deserted_date", None),
+        getattr(j, "left_russia_date", None),
+        getattr(j, "entry_date", None),
+        getattr(j, "application_date", None),
+    ]
+    known = [d for d in days if isinstance(d, dt.date)]
+    return min(known) if known else None
+
+
+def change_dates(
+    case: CaseFile,
+    book: Rulebook,
+    start: dt.date,
+    end: dt.date,
+    codes: Sequence[str] | None = None,
+) -> dict[dt.date, list[str]]:
+    """Dates worth evaluating on, each with what happens on it (only rules of the chosen jurisdictions)."""
     dates: dict[dt.date, list[str]] = {}
+    wanted = set(codes) if codes else None
 
     def add(day: dt.date, why: str) -> None:
         if start < day <= end and why not in dates.setdefault(day, []):
             dates[day].append(why)
 
     for rule in book.rules.values():
+        if wanted is not None and not wanted.intersection(rule.jurisdictions):
+            continue
         if rule.dated_by != "as_of" and case.journey.entry_date is not None:
             continue  # access rules follow the entry date, which is fixed in this case
         if rule.valid_from:
@@ -104,7 +128,7 @@ def timeline(
 ) -> Timeline:
     book = rulebook or default_rulebook()
     codes = parse_jurisdictions(jurisdictions)
-    start = start or book.meta.period_start
+    start = start or max(story_start(case) or book.meta.period_start, book.meta.period_start)
     end = end or max(book.meta.knowledge_date, case.default_as_of())
     if end < start:
         from casefile.errors import InputError
@@ -117,7 +141,7 @@ def timeline(
     if case.journey.entry_date is not None:
         out.notes.append(f"Access is judged on the entry date ({case.journey.entry_date}), so it does not move.")
     previous: dict[str, Decision] = {}
-    for day, whys in [(start, ["start"]), *change_dates(case, book, start, end).items()]:
+    for day, whys in [(start, ["start"]), *change_dates(case, book, start, end, codes).items()]:
         why = "; ".join(_explain_date(w, book) for w in whys)
         out.checked.append((day, why))
         trace = run(m, book, facts_of(case, day))
@@ -138,7 +162,7 @@ def _explain_date(why: str, book: Rulebook) -> str:
     rid, _, what = why.rpartition(" ")
     if rid in book.rules:
         rule = book.rules[rid]
-        return f"{rule.title} ({rid}) {what}"
+        return f"“{rule.title}” {what}"
     return "first date" if why == "start" else why
 
 

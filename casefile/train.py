@@ -13,6 +13,7 @@ This module holds the logic — the menu, parsing predictions, scoring, the debr
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -51,6 +52,7 @@ class Prediction:
 
     outcome: str | None
     note: str | None = None
+    retry: bool = False  # not an answer at all (a typo, a number off the menu): ask again
 
 
 def parse_prediction(raw: str | None) -> Prediction:
@@ -64,7 +66,7 @@ def parse_prediction(raw: str | None) -> Prediction:
         number = int(text)
         if 1 <= number <= len(MENU):
             return Prediction(MENU[number - 1])
-        return Prediction(None, f"{text} is not on the menu (1-{len(MENU)}): counted as wrong")
+        return Prediction(None, f"{text} is not on the menu: the numbers go from 1 to {len(MENU)}.", retry=True)
     key = text.lower().replace(" ", "_").replace("-", "_")
     known = tuple(dict.fromkeys((*MENU, *ALSO_ACCEPTED)))
     if key in known:
@@ -73,7 +75,13 @@ def parse_prediction(raw: str | None) -> Prediction:
     if len(starts) == 1:
         return Prediction(starts[0])
     shown = text if len(text) <= 30 else text[:27] + "..."
-    return Prediction(None, f"{shown!r} is not an outcome: counted as wrong")
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"did you mean '{words(close[0])}' ({MENU.index(close[0]) + 1})?" if close and close[0] in MENU else ""
+    if close and not hint:
+        hint = f"did you mean '{words(close[0])}'?"
+    return Prediction(
+        None, f"{shown!r} is not an outcome." + (f" {hint[:1].upper() + hint[1:]}" if hint else ""), retry=True
+    )
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -81,20 +81,27 @@ def test_json_mode_prints_only_json_with_a_matching_score() -> None:
     assert NOTICE in r.err and "DE Germany" in r.err  # the prompts went to stderr
 
 
-def test_invalid_entries_count_as_wrong_with_a_note() -> None:
+def test_a_typo_or_a_number_off_the_menu_is_asked_again() -> None:
+    actual = actual_outcomes()
+    lines = predictions(actual, set())  # every prediction right
+    script = ["9", lines[0], "individal", lines[1], *lines[2:]]
+    r = run_cli(["train", ANDREI], stdin="\n".join(script) + "\n")
+    assert r.code == 0, r.err
+    assert "Score: 7/7" in r.out, "after the second try each answer counts"
+    assert "9 is not on the menu" in r.out
+    assert "'individal' is not an outcome. Did you mean 'individual assessment' (2)?" in " ".join(r.out.split())
+    assert r.out.count("Try again") == 2
+
+
+def test_an_entry_that_stays_wrong_counts_as_dont_know() -> None:
     actual = actual_outcomes()
     lines = predictions(actual, set())
-    lines[0], lines[1], lines[2] = "9", "banana", ""
-    r = run_cli(["train", ANDREI], stdin="\n".join(lines) + "\n")
-    assert r.code == 0, r.err
-    assert "Score: 4/7" in r.out
-    assert "not on the menu" in r.out and "'banana' is not an outcome" in r.out
-    r = run_cli(["train", ANDREI, "-f", "json"], stdin="\n".join(lines) + "\n")
+    script = ["banana", "banana", "banana", *lines[1:]]
+    r = run_cli(["train", ANDREI, "-f", "json"], stdin="\n".join(script) + "\n")
     data = json.loads(r.out)
-    assert data["score"] == 4
-    notes = [a["note"] for a in data["answers"][:3]]
-    assert notes[0] and notes[1] and notes[2] is None
-    assert [a["predicted"] for a in data["answers"][:3]] == [None, None, None]
+    assert data["score"] == 6
+    first = data["answers"][0]
+    assert first["predicted"] is None and "counted as don't know" in first["note"]
 
 
 def test_missing_predictions_at_end_of_input_are_dont_know() -> None:

@@ -248,6 +248,7 @@ def test_the_handout_is_one_click_away_and_runs_no_script(client: TestClient) ->
     page = client.get("/case/andrei/handout")
     assert page.status_code == 200
     assert 'id="j-DE"' in page.text and DISCLAIMER in unescape(page.text)
+    assert "What we know" in page.text  # the printable handout with its facts card, as `compare -f html` prints
     csp = page.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "script-src" not in csp
     form = form_of(ANDREI) | {

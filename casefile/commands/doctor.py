@@ -22,7 +22,10 @@ def _version(package: str) -> str:
 
 
 def doctor() -> None:
-    """Report the engine in use, versions, the rulebook's date and its check status."""
+    """Report the engine in use, versions, the rulebook's date and its check status.
+
+    Example: casefile doctor
+    """
     from casefile import DISCLAIMER, __version__
     from casefile.check import check_rules
     from casefile.engine import durable_import_error, engine_choice

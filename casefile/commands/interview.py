@@ -54,6 +54,8 @@ def interview(
     """Build a case file by asking only the questions whose answers can still change an outcome.
 
     Press Enter to leave a fact unknown. Answers can come from a terminal or, one per line, from a script.
+
+    Example: casefile interview -o my-case.yaml   (or from a script: casefile interview < answers.txt)
     """
     import datetime as dt
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from casefile.results import Assessment
     from casefile.train import Answer, Prediction, Training
 
+ASKS = 3  # a typo is asked again, twice at most; then it counts as "don't know"
+
 
 def _read_line() -> str | None:
     """The next line of standard input without its line ending; None at the end of input."""
@@ -50,7 +52,10 @@ def train(
     redact: Annotated[bool, typer.Option("--redact", help="Show the case id instead of the person's name.")] = False,
 ) -> None:
     """Predict each jurisdiction's outcome from the facts alone, then see your score and why each outcome is what
-    it is. One prediction per line (a number or an outcome; Enter = don't know)."""
+    it is. One prediction per line (a number or an outcome; Enter = don't know).
+
+    Example: casefile train andrei -j DE -j NL
+    """
     import json
 
     from casefile import DISCLAIMER
@@ -59,6 +64,7 @@ def train(
     from casefile.errors import InputError
     from casefile.render.text import notice
     from casefile.rulebook import default_rulebook
+    from casefile.train import Prediction as Parsed
     from casefile.train import parse_prediction, score
 
     if fmt not in ("text", "json"):
@@ -75,16 +81,23 @@ def train(
     predictions: list[Prediction] = []
     for j in result.jurisdictions:
         label = f"{j.code} {j.name}" + ("  ★ applied here" if j.application_country else "")
-        console.print(Text(f"{label} > ", style="bold"), end="")
-        console.file.flush()
-        raw = _read_line()
-        if raw is None:
-            console.print()
-        elif echo:
-            console.print(Text(raw))
-        p = parse_prediction(raw)
-        if p.note:
-            console.print(Text(f"  ! {p.note}", style="yellow"))
+        for attempt in range(ASKS):
+            console.print(Text(f"{label} > ", style="bold"), end="")
+            console.file.flush()
+            raw = _read_line()
+            if raw is None:
+                console.print()
+            elif echo:
+                console.print(Text(raw))
+            p = parse_prediction(raw)
+            if p.retry and attempt < ASKS - 1:
+                console.print(Text(f"  ! {p.note} Try again, or press Enter for don't know.", style="yellow"))
+                continue
+            if p.retry:
+                p = Parsed(None, f"{p.note}: counted as don't know")
+            if p.note:
+                console.print(Text(f"  ! {p.note}", style="yellow"))
+            break
         predictions.append(p)
     training = score(result, predictions, book)
     if fmt == "json":

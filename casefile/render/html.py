@@ -21,7 +21,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from casefile import __version__
 from casefile.render.markdown import MARK, STATUS_WORDS, decided_rules, deciding_rules, location, value, words
+from casefile.report import Report
 from casefile.results import Assessment, FiredRule, JurisdictionResult
+from casefile.rulebook import default_rulebook
 
 TONE = {
     "protection_likely": "good",
@@ -81,14 +83,33 @@ def _environment() -> Environment:
 
 def render_html(a: Assessment, kind: str) -> str:
     """The assessment as one self-contained HTML page; `kind` is "evaluate" (full cards) or "compare" (compact)."""
-    from casefile.compare import differences
+    from casefile.report import SECTIONS, build, change_shown, lens_confidence
 
+    if kind == "compare":
+        return render_handout_html(build(a))
+    book = default_rulebook()
     template = _environment().get_template("report.html.j2")
     return template.render(
         a=a,
         kind=kind,
-        compact=kind == "compare",
+        compact=False,
         who=a.name or a.case_id,
-        differences=differences(a),
         applied=[j for j in a.jurisdictions if j.application_country],
+        S=SECTIONS,
+        shown=lambda j, lens: lens_confidence(lens, j, book),
+        change=lambda c: change_shown(c, book),
+    )
+
+
+def render_handout_html(report: Report) -> str:
+    """The handout (compare) as one self-contained page that prints on at most three A4 pages."""
+    from casefile.report import DIFFERENCES_NOTE, MATRIX_LEGEND, SECTIONS
+
+    template = _environment().get_template("handout.html.j2")
+    return template.render(
+        r=report,
+        S=SECTIONS,
+        title="Comparison across jurisdictions" if report.kind == "compare" else "Assessment",
+        legend=MATRIX_LEGEND,
+        differences_note=DIFFERENCES_NOTE,
     )

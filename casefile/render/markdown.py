@@ -1,9 +1,9 @@
 """Markdown output: a handout a trainer can paste into a wiki, a slide or a document.
 
-``render_markdown(assessment, kind)`` gives the comparison table (``kind="compare"``) or the full assessment per
-jurisdiction (``kind="evaluate"``). Every document opens and ends with the notice that this is an educational model,
-not legal advice, and ends with the sources it cites. Symbols: ✓ met, ✗ not met, ? unknown; ★ marks the country
-where the person actually applied.
+``render_markdown(assessment, kind)`` gives the full assessment per jurisdiction (``kind="evaluate"``), or the
+handout of :mod:`casefile.render.handout` (``kind="compare"``). Every document opens and ends with the notice
+that this is an educational model, not legal advice; the assessment ends with the sources it cites. Symbols:
+✓ met, ✗ not met, ? unknown; ★ marks the country where the person actually applied.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from casefile.render.escape import markdown_safe
+from casefile.report import SECTIONS
 from casefile.results import Assessment, FiredRule, JurisdictionResult
+from casefile.rulebook import default_rulebook
 
 MARK = {"met": "✓", "not_met": "✗", "unknown": "?"}
 STATUS_WORDS = {"met": "met", "not_met": "not met", "unknown": "unknown"}
@@ -109,27 +111,21 @@ def _matrix(a: Assessment) -> list[str]:
     return lines
 
 
-def _differences(a: Assessment) -> list[str]:
-    from casefile.compare import differences
-
-    found = differences(a)
-    lines = ["## What makes the difference", ""]
-    lines += [f"- {d}" for d in found] if found else ["All jurisdictions reach the same outcome."]
-    lines.append("")
-    return lines
-
-
 def _heading(j: JurisdictionResult, level: str) -> str:
     star = " ★ (applied here)" if j.application_country else ""
     return f"{level} {j.code} {j.name}{star} — {words(j.outcome)}"
 
 
 def _lenses(j: JurisdictionResult) -> list[str]:
+    from casefile.report import lens_confidence
+
+    book = default_rulebook()
+    access, practice, standard = (lens_confidence(x, j, book) for x in (j.access, j.practice, j.standard))
     lines = [
-        f"- **Access:** {words(j.access.outcome)}",
-        f"- **Practice:** {words(j.practice.outcome)}"
+        f"- **Access:** {access.text}",
+        f"- **Practice:** {practice.text}"
         + (f" (if a procedure were reached: {words(j.practice.if_reached)})" if j.practice.if_reached else ""),
-        f"- **Standard:** {words(j.standard.outcome)}",
+        f"- **Standard:** {standard.text}",
     ]
     if j.tension:
         lines.append("- **Tension:** practice is less favourable than the common standard")
@@ -195,7 +191,7 @@ def _unknowns(j: JurisdictionResult, level: str) -> list[str]:
 def _why_not(j: JurisdictionResult, level: str) -> list[str]:
     if not j.why_not:
         return []
-    lines = [f"{level} Why not a better outcome", ""]
+    lines = [f"{level} {SECTIONS['why_not']}", ""]
     lines += [f"- {w.sentence}" for w in j.why_not]
     lines.append("")
     return lines
@@ -204,11 +200,19 @@ def _why_not(j: JurisdictionResult, level: str) -> list[str]:
 def _what_would_change(j: JurisdictionResult, level: str) -> list[str]:
     if not j.what_would_change:
         return []
-    lines = [f"{level} What would change it", ""]
+    from casefile.report import change_shown, confidence_note
+
+    book = default_rulebook()
+    lines = [f"{level} {SECTIONS['depends_on']}", ""]
     for c in j.what_would_change:
         change = ", ".join(f"`{k}` = {value(v)}" for k, v in c.set.items())
         because = ", ".join(f"`{r}`" for r in c.because)
-        lines.append(f"- {change} → **{words(c.outcome)}**" + (f" ({because}; {refs(c.sources)})" if because else ""))
+        shown = change_shown(c, book)
+        lines.append(
+            f"- {change} → **{words(c.outcome)}**{confidence_note(shown.confidence)}"
+            + (f" ({because}; {refs(c.sources)})" if because else "")
+        )
+        lines += [f"  - ⚠ *Caveat:* {cav}" for cav in shown.caveats]
     lines.append("")
     return lines
 
@@ -221,18 +225,6 @@ def _evaluate_section(j: JurisdictionResult) -> list[str]:
     lines += _unknowns(j, "###")
     lines += _why_not(j, "###")
     lines += _what_would_change(j, "###")
-    return lines
-
-
-def _compare_section(j: JurisdictionResult) -> list[str]:
-    lines = [_heading(j, "###"), ""]
-    for f in deciding_rules(j):
-        lines.append(f"- **{f.title}** (`{f.rule}`): {f.because} — {refs(f.sources)}")
-        if f.remaining_route:
-            lines.append(f"  - *What remains:* {f.remaining_route}")
-        if f.caveat:
-            lines.append(f"  - ⚠ *Caveat:* {f.caveat}")
-    lines.append("")
     return lines
 
 
@@ -253,18 +245,15 @@ def _sources(a: Assessment) -> list[str]:
 
 def render_markdown(a: Assessment, kind: str) -> str:
     """The assessment as a Markdown document; `kind` is "evaluate" (full) or "compare" (side by side)."""
-    lines = _notice(a) + _header(a, kind)
     if kind == "compare":
-        lines += ["## Side by side", ""]
-        lines += _matrix(a)
-        lines += _differences(a)
-        lines += ["## Per jurisdiction", ""]
-        for j in a.jurisdictions:
-            lines += _compare_section(j)
-    else:
-        lines += _matrix(a)
-        for j in a.jurisdictions:
-            lines += _evaluate_section(j)
+        from casefile.render.handout import handout_markdown
+        from casefile.report import build
+
+        return handout_markdown(build(a))
+    lines = _notice(a) + _header(a, kind)
+    lines += _matrix(a)
+    for j in a.jurisdictions:
+        lines += _evaluate_section(j)
     lines += _sources(a)
     lines += _notice(a)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from casefile.conditions import describe
+from casefile.conditions import describe, show_value
 from casefile.errors import InputError, did_you_mean
 from casefile.rulebook import Rule, Rulebook
 
 
 def _conclusion(rule: Rule) -> str:
     if rule.derives:
-        return f"{rule.derives[0]} = {rule.derives[1]}"
+        return f"{rule.derives[0]} = {show_value(rule.derives[1])}"
     return (rule.outcome or "").replace("_", " ")
 
 
@@ -25,17 +24,25 @@ def _window(rule: Rule) -> str:
 
 
 def render_rule_list(book: Rulebook, codes: list[str] | None, console: Console) -> None:
-    table = Table(box=box.SIMPLE, show_lines=False)
-    for col in ("Rule", "Stage", "Concludes", "Valid", "Where"):
-        table.add_column(col, no_wrap=col in ("Rule", "Where"))
+    """Each rule on two lines, readable at 80 columns: its id and file:line, then what it concludes and its title
+    (wrapped lines keep their indent)."""
+    shown = 0
     for rule in book.rules.values():
         if codes and not set(codes) & set(rule.jurisdictions):
             continue
-        table.add_row(rule.id, rule.stage, _conclusion(rule), _window(rule), rule.location.split("/")[-1])
-    console.print(table)
+        shown += 1
+        head = Text(rule.id, style="bold")
+        head.append(f"  {rule.short_location}", style="dim")
+        console.print(head)
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(width=3, no_wrap=True)
+        grid.add_column()
+        window = "" if _window(rule) == "always" else f" ({_window(rule)})"
+        grid.add_row("", Text(f"{rule.stage} → {_conclusion(rule)}{window}: ", style="cyan") + Text(rule.title))
+        console.print(grid)
     console.print(
-        f"{len(book.rules)} rules, {len(book.criteria)} checklist criteria; rulebook {book.version}, "
-        f"facts to {book.meta.knowledge_date}."
+        f"{shown} of {len(book.rules)} rules, {len(book.criteria)} checklist criteria; rulebook {book.version}, "
+        f"facts to {book.meta.knowledge_date}. Details: casefile rules show ID"
     )
 
 
@@ -48,7 +55,7 @@ def render_rule(book: Rulebook, rule_id: str, console: Console) -> None:
             field="rule id",
             hint=did_you_mean(rule_id, book.rules) or "see 'casefile rules list'",
         )
-    console.print(Text(rule.id, style="bold"), Text(f"  {rule.location}", style="dim"))
+    console.print(Text(rule.id, style="bold"), Text(f"  {rule.short_location}", style="dim"))
     console.print(Text(rule.title, style="bold"))
     console.print(
         f"Stage: {rule.stage}   Applies to: {', '.join(rule.jurisdictions)}   Valid: {_window(rule)} "

@@ -17,7 +17,9 @@ from rich.table import Table
 from rich.text import Text
 
 from casefile.render.escape import terminal_safe
+from casefile.report import SECTIONS
 from casefile.results import Assessment, JurisdictionResult
+from casefile.rulebook import default_rulebook
 
 STATUS = {"met": ("✓", "green"), "not_met": ("✗", "red"), "unknown": ("?", "yellow")}
 OUTCOME_STYLE = {
@@ -79,13 +81,24 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
         title.append("  ★ applied here", style="bold blue")
     title.append("  →  ")
     title.append_text(styled(j.outcome))
+    from casefile.report import headline
+
+    head = headline(j, default_rulebook())
+    if head.confidence != "high":
+        title.append(f" ({head.confidence} confidence)", style="yellow")
     parts: list[RenderableType] = []
     lenses = Table.grid(padding=(0, 1))
     lenses.add_column(style="bold", no_wrap=True)
     lenses.add_column()
-    lenses.add_row("Access", styled(j.access.outcome))
-    lenses.add_row("Practice", styled(j.practice.outcome))
-    lenses.add_row("Standard", styled(j.standard.outcome))
+    from casefile.report import lens_confidence
+
+    book = default_rulebook()
+    for name, lens in (("Access", j.access), ("Practice", j.practice), ("Standard", j.standard)):
+        shown = lens_confidence(lens, j, book)
+        cell = styled(lens.outcome)
+        if shown.confidence != "high":
+            cell.append(f" ({shown.confidence} confidence)", style="yellow")
+        lenses.add_row(name, cell)
     if j.tension:
         lenses.add_row("Tension", Text("practice is less favourable than the common standard", style="bold magenta"))
     parts.append(lenses)
@@ -93,60 +106,63 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
     parts.append(Text("\nChecklist", style="bold underline"))
     for item in j.checklist:
         mark, colour = STATUS[item.status]
-        line = Text(f" {mark} ", style=f"bold {colour}")
-        line.append(item.label)
+        line = Text(item.label)
         line.append(f"  [{', '.join(item.sources)}]", style="dim")
-        parts.append(line)
+        parts.append(_hang(line, bullet=f" {mark}", bullet_style=f"bold {colour}"))
 
     parts.append(Text("\nWhy", style="bold underline"))
     for f in j.fired:
         if f.stage == "derive" or not f.decided:
             continue
-        line = Text(" • ")
-        line.append(f"{f.title}", style="bold")
+        line = Text(f"{f.title}", style="bold")
         line.append(f" ({f.rule}, {f.stage}: {words(f.conclusion)})", style="dim")
-        parts.append(line)
-        parts.append(Text("   " + f.because))
+        parts.append(_hang(line, bullet=" •"))
+        parts.append(_hang(f.because))
         if f.remaining_route:
-            parts.append(Text("   What remains: " + f.remaining_route, style="cyan"))
+            parts.append(_hang("What remains: " + f.remaining_route, style="cyan"))
         if f.caveat:
-            parts.append(Text(f"   ⚠ {f.caveat}", style="yellow"))
+            parts.append(_hang(f"⚠ {f.caveat}", style="yellow"))
         if f.facts:
             shown = ", ".join(f"{k} = {_value(v)}" for k, v in f.facts.items() if not k.startswith("dates."))
             if shown:
-                parts.append(Text(f"   facts: {shown}", style="dim"))
-        parts.append(Text(f"   sources: {', '.join(f.sources)}   ({f.location})", style="dim"))
+                parts.append(_hang(f"facts: {shown}", style="dim"))
+        parts.append(_hang(f"sources: {', '.join(f.sources)}   ({f.location})", style="dim"))
     overridden = [f for f in j.fired if f.stage != "derive" and not f.decided]
     if overridden:
         parts.append(Text("\nAlso applied, but overridden", style="bold underline"))
         for f in overridden:
             parts.append(
-                Text(
-                    f" • {f.title} ({f.rule}: {words(f.conclusion)}) — overridden by {', '.join(f.overridden_by)}",
+                _hang(
+                    f"{f.title} ({f.rule}: {words(f.conclusion)}) — overridden by {', '.join(f.overridden_by)}",
                     style="dim",
+                    bullet=" •",
                 )
             )
     if j.unknowns:
         parts.append(Text("\nUnknown facts that matter", style="bold underline"))
         for u in j.unknowns:
-            line = Text(" ? ", style="bold yellow")
-            line.append(u.question)
-            parts.append(line)
-            parts.append(Text("   " + _outcomes_text(u.outcomes, j.outcome), style="dim"))
+            parts.append(_hang(u.question, bullet=" ?", bullet_style="bold yellow"))
+            parts.append(_hang(_outcomes_text(u.outcomes, j.outcome), style="dim"))
     if j.why_not:
-        parts.append(Text("\nWhy not a better outcome", style="bold underline"))
+        parts.append(Text("\n" + SECTIONS["why_not"], style="bold underline"))
         for w in j.why_not[:6]:
-            parts.append(Text(" – " + w.sentence))
+            parts.append(_hang(w.sentence, bullet=" –"))
     if j.what_would_change:
-        parts.append(Text("\nWhat would change it", style="bold underline"))
+        from casefile.report import change_shown
+
+        parts.append(Text("\n" + SECTIONS["depends_on"], style="bold underline"))
         for c in j.what_would_change:
+            shown = change_shown(c, book)
             change = ", ".join(f"{k} = {_value(v)}" for k, v in c.set.items())
-            line = Text(" → ")
-            line.append(change, style="bold")
+            line = Text(change, style="bold")
             line.append(" gives ")
             line.append_text(styled(c.outcome))
+            if shown.confidence != "high":
+                line.append(f" ({shown.confidence} confidence)", style="yellow")
             line.append(f"  ({', '.join(c.because)}; {', '.join(c.sources)})", style="dim")
-            parts.append(line)
+            parts.append(_hang(line, bullet=" →"))
+            for cav in shown.caveats:
+                parts.append(_hang(f"⚠ {cav}", style="yellow"))
     return Panel(
         Group(*parts),
         title=title,
@@ -156,147 +172,22 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
     )
 
 
+def _hang(text: str | Text, style: str = "", *, bullet: str = "  ", bullet_style: str = "") -> Table:
+    """One line whose wrapped continuation keeps the indent of its first word."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=len(bullet), no_wrap=True)
+    grid.add_column()
+    body = text if isinstance(text, Text) else Text(text, style=style)
+    grid.add_row(Text(bullet, style=bullet_style), body)
+    return grid
+
+
 def _value(v: object) -> str:
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, list):
         return "[" + ", ".join(str(x) for x in v) + "]"
     return str(v)
-
-
-SHORT = {
-    "access_to_procedure": "procedure",
-    "humanitarian_pathway": "humanitarian",
-    "entry_barred": "barred",
-    "not_received": "not received",
-    "no_legal_pathway": "no pathway",
-    "protection_likely": "protection",
-    "individual_assessment": "individual",
-    "decision_postponed": "postponed",
-    "exclusion_review": "exclusion",
-    "refusal_likely": "refusal",
-    "not_assessed": "—",
-}
-LEGEND = (
-    "procedure = access to the procedure · humanitarian = humanitarian pathway · barred = entry barred · "
-    "protection / individual / refusal = protection likely / individual assessment / refusal likely · "
-    "postponed = decision postponed · exclusion = exclusion review · — = not assessed"
-)
-
-
-def short(outcome: str) -> Text:
-    return Text(SHORT.get(outcome, words(outcome)), style=OUTCOME_STYLE.get(outcome, ""))
-
-
-def comparison_table(a: Assessment) -> Table:
-    table = Table(title=None, box=box.SIMPLE_HEAVY, show_lines=False, expand=False, pad_edge=False)
-    table.add_column("", no_wrap=True, width=1)
-    table.add_column("Jurisdiction", no_wrap=True)
-    table.add_column("Access", no_wrap=True)
-    table.add_column("Practice", no_wrap=True)
-    table.add_column("Standard", no_wrap=True)
-    table.add_column("Gap", justify="center", no_wrap=True)
-    table.add_column("Outcome", no_wrap=True)
-    for j in a.jurisdictions:
-        table.add_row(
-            "★" if j.application_country else "",
-            f"{j.code} {j.name}",
-            short(j.access.outcome),
-            short(j.practice.outcome),
-            short(j.standard.outcome),
-            Text("yes", style="bold magenta") if j.tension else Text("–", style="dim"),
-            short(j.outcome),
-        )
-    return table
-
-
-def render_compare(a: Assessment, console: Console, differences: list[str] | None = None) -> None:
-    console.print(notice(a.disclaimer))
-    console.print(header(a))
-    for w in warnings(a):
-        console.print(w)
-    console.print(comparison_table(a))
-    console.print(
-        Text(
-            "★ = where the person applied. Gap = practice less favourable than the common standard (tension).",
-            style="dim",
-        )
-    )
-    console.print(Text(LEGEND, style="dim"))
-    console.print()
-    console.print(Text("Why", style="bold underline"))
-    for j in a.jurisdictions:
-        barred = j.access.outcome == j.outcome and j.access.outcome not in (
-            "access_to_procedure",
-            "humanitarian_pathway",
-        )
-        stage = "access" if barred else "practice"
-        deciding = [f for f in j.fired if f.decided and f.stage == stage]
-        line = Text()
-        line.append(f"{j.code} ", style="bold")
-        line.append_text(styled(j.outcome))
-        line.append(": ")
-        line.append("; ".join(f"{f.title} [{', '.join(f.sources)}]" for f in deciding) or "—")
-        if j.tension:
-            std = [f for f in j.fired if f.decided and f.stage == "standard"]
-            line.append(f" — the standard gives {words(j.standard.outcome)}", style="magenta")
-            if std:
-                line.append(f" ({std[0].title})", style="magenta")
-        console.print(line)
-    if differences:
-        console.print()
-        console.print(Text("What makes the difference", style="bold underline"))
-        for d in differences:
-            console.print(Text(" • " + d))
-    better = [(j.code, j.why_not[0]) for j in a.jurisdictions if j.why_not]
-    if better:
-        console.print()
-        console.print(Text("Why not a better outcome (the first reason in each)", style="bold underline"))
-        for code, w in better:
-            console.print(Text(f" {code}: {w.sentence}"))
-    unknowns = _unknowns_across(a)
-    if unknowns:
-        console.print()
-        console.print(Text("Unknown facts that would decide an outcome", style="bold underline"))
-        for question, per_code in unknowns:
-            console.print(Text(" ? " + question, style="bold"))
-            grouped: dict[str, list[str]] = {}
-            for code, text in per_code:
-                grouped.setdefault(text, []).append(code)
-            for text, codes in grouped.items():
-                console.print(Text(f"     {', '.join(codes)}: {text}", style="dim"))
-    from casefile.explain import favourability
-
-    changes = [
-        (j.code, c)
-        for j in a.jurisdictions
-        for c in [c for c in j.what_would_change if favourability(c.outcome) > favourability(j.outcome)][:2]
-    ]
-    if changes:
-        console.print()
-        console.print(Text("What would improve it (verified by re-running the engine)", style="bold underline"))
-        for code, c in changes:
-            line = Text(f" {code}: ")
-            line.append(", ".join(f"{k} = {_value(v)}" for k, v in c.set.items()), style="bold")
-            line.append(" → ")
-            line.append_text(styled(c.outcome))
-            line.append(f"  [{', '.join(c.sources[:3])}]", style="dim")
-            console.print(line)
-    console.print()
-    console.print(notice(a.disclaimer))
-
-
-def _unknowns_across(a: Assessment) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Each deciding unknown once, with what it would do in each jurisdiction."""
-    order: list[str] = []
-    table: dict[str, tuple[str, list[tuple[str, str]]]] = {}
-    for j in a.jurisdictions:
-        for u in j.unknowns:
-            if u.fact not in table:
-                order.append(u.fact)
-                table[u.fact] = (u.question, [])
-            table[u.fact][1].append((j.code, _outcomes_text(u.outcomes, j.outcome)))
-    return [table[f] for f in order]
 
 
 def _outcomes_text(outcomes: dict[str, str], now: str) -> str:

@@ -1,16 +1,15 @@
-"""Terminal and JSON views of a timeline."""
+"""Views of a timeline: terminal, JSON, and (from one document) Markdown and HTML."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from casefile import DISCLAIMER
-from casefile.render.text import notice, styled
+from casefile.render.doc import Doc, to_console
+from casefile.report import day, words
 from casefile.rulebook import Rulebook
 from casefile.timeline import Step, Timeline
 
@@ -46,47 +45,53 @@ def timeline_json(t: Timeline, book: Rulebook) -> dict[str, Any]:
     }
 
 
-def render_timeline(t: Timeline, book: Rulebook, console: Console) -> None:
-    console.print(notice(DISCLAIMER))
-    console.print(Text(f"Timeline of {t.case_id}, {t.start} to {t.end}", style="bold"))
-    for note in t.notes:
-        console.print(Text(f"! {note}", style="yellow"))
-    for code, steps in t.steps.items():
-        console.print()
-        head = Text(f"{code} {book.names[code]}", style="bold")
-        if len(steps) == 1:
-            head.append(" — no change: ")
-            head.append_text(styled(steps[0].decision.outcome))
-            head.append(f" throughout ({_lenses(steps[0])})", style="dim")
-            console.print(head)
-            continue
-        console.print(head)
-        for s in steps:
-            line = Text(f"  {s.date}  ")
-            line.append_text(styled(s.decision.outcome))
-            line.append(f"   ({_lenses(s)})", style="dim")
-            console.print(line)
-            if s.why_date == "start":
-                continue
-            for rid in s.started:
-                console.print(Text(f"              + {book.rules[rid].title} ({rid})"))
-            for rid in s.stopped:
-                console.print(Text(f"              − {book.rules[rid].title} ({rid})", style="dim"))
-    console.print()
-    table = Table(title="Dates checked", title_justify="left", box=box.SIMPLE, show_header=True)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Why this date")
-    table.add_column("Changed here", no_wrap=True)
-    for day, why in t.checked:
-        changed = [code for code, steps in t.steps.items() for s in steps if s.date == day and s.why_date != "start"]
-        table.add_row(day.isoformat(), why, ", ".join(changed) or "—")
-    console.print(table)
-    console.print(notice(DISCLAIMER))
+def render_timeline(t: Timeline, book: Rulebook, console: Console, who: str | None = None) -> None:
+    to_console(timeline_doc(t, book, who), console)
 
 
 def _lenses(step: Step) -> str:
     d = step.decision
-    return (
-        f"access: {d.access.replace('_', ' ')}; practice: {d.practice.replace('_', ' ')}; "
-        f"standard: {d.standard.replace('_', ' ')}"
+    return f"access: {words(d.access)}; practice: {words(d.practice)}; standard: {words(d.standard)}"
+
+
+def timeline_doc(t: Timeline, book: Rulebook, who: str | None = None) -> Doc:
+    """The timeline in plain words, for every format: dates as 1 Sep 2023, rules by their titles."""
+    doc = Doc(
+        f"Timeline — {who or t.case_id}",
+        DISCLAIMER,
+        f"How each outcome changes from {day(t.start)} to {day(t.end)}, and why",
     )
+    for note in t.notes:
+        doc.p("⚠ " + _plain_dates(note))
+    doc.h2("Each jurisdiction")
+    for code, steps in t.steps.items():
+        name = f"{code} {book.names[code]}"
+        if len(steps) == 1:
+            doc.p(f"{name}: no change — {words(steps[0].decision.outcome)} throughout ({_lenses(steps[0])}).")
+            continue
+        doc.p(f"{name}:")
+        items = []
+        for s in steps:
+            line = f"from {day(s.date)}: {words(s.decision.outcome)} ({_lenses(s)})"
+            if s.why_date != "start":
+                started = [book.rules[r].title for r in s.started]
+                stopped = [book.rules[r].title for r in s.stopped]
+                if started:
+                    line += " — now decides: " + "; ".join(started)
+                if stopped:
+                    line += " — no longer decides: " + "; ".join(stopped)
+            items.append(line)
+        doc.ul(items)
+    doc.h2("Dates checked")
+    rows = []
+    for when, why in t.checked:
+        changed = [code for code, steps in t.steps.items() for s in steps if s.date == when and s.why_date != "start"]
+        rows.append([day(when), why, ", ".join(changed) or "—"])
+    doc.table(["Date", "Why this date", "Changed here"], rows)
+    return doc
+
+
+def _plain_dates(text: str) -> str:
+    import re
+
+    return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: day(dt.date.fromisoformat(m.group(0))), text)

@@ -6,7 +6,7 @@ Pages
                                 POST re-assesses the edited facts (htmx swaps ``#results``; without script the
                                 whole page is returned)
   ``/case/{name}/download``     POST: the edited case as a YAML case file (nothing is written on the server)
-  ``/case/{name}/handout``      the HTML handout (:func:`casefile.render.html.render_html`); POST for edited facts
+  ``/case/{name}/handout``      the printable handout (:mod:`casefile.report`), the same as ``compare -f html``
   ``/workshop``                 POST: start a session; the trainer's token goes into a cookie
   ``/w/{code}``                 the room (trainer only): join code and QR, answers so far, reveal, bars, debrief,
                                 what-ifs; ``/reveal``, ``/whatif``, ``/end`` are the trainer's POST controls
@@ -380,7 +380,8 @@ def build_app(
         )
 
     async def handout(request: Request) -> Response:
-        from casefile.render.html import render_html
+        from casefile.render.html import render_handout_html
+        from casefile.report import build
 
         name = request.path_params["name"]
         case = _base_case(web, name)
@@ -392,7 +393,7 @@ def build_app(
             except InputError as exc:
                 raise PageError(422, _("The case has problems, so no handout was made."), _problems(exc)) from None
             day = _as_of_from(form, case)
-        page = await run_in_threadpool(lambda: render_html(views.assessment(case, day), "evaluate"))
+        page = await run_in_threadpool(lambda: render_handout_html(build(views.assessment(case, day), case)))
         return HTMLResponse(page, headers={"Content-Security-Policy": HANDOUT_CSP})
 
     # ------------------------------------------------------------------------------------------- workshop
