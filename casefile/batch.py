@@ -272,7 +272,7 @@ _RELEVANT: dict[tuple[str, str], frozenset[str]] = {}  # (rulebook, code) -> ids
 
 def _relevant(book: Any, code: str) -> frozenset[str]:
     """The rules whose firing `decide(..., code)` reads: those of every deciding stage for `code`."""
-    from casefile.assessment import DECIDING_STAGES
+    from casefile.rulebook import DECIDING_STAGES
 
     key = (book.fingerprint, code)
     found = _RELEVANT.get(key)
@@ -290,7 +290,7 @@ def _decision(trace: Any, book: Any, code: str, fired: frozenset[str]) -> tuple[
     Batches repeat the same few combinations of fired rules many thousand times, and precedence is the costliest
     step after the engine itself.
     """
-    from casefile.assessment import decide
+    from casefile.decision import decide
 
     key = (book.fingerprint, code, fired & _relevant(book, code))
     found = _DECISIONS.get(key)
