@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from casefile import DISCLAIMER
+from casefile.documents import open_regular
 from casefile.errors import EngineError, InputError, RulebookError
 from casefile.rulebook import HEADLINE_OUTCOMES
 
@@ -147,7 +148,10 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path | Item]:
 def _jsonl_items(path: Path) -> Iterator[Item]:
     """One item per non-blank line; a line over the size limit is skipped unread and reported."""
     try:
-        handle = path.open("rb")
+        handle = open_regular(path, what="JSON Lines file")  # never a device or a pipe: those could hang or flood
+    except InputError as exc:
+        yield Item(str(path), "bad", str(exc))
+        return
     except OSError as exc:
         yield Item(str(path), "bad", f"{path}: cannot be read ({exc.strerror})")
         return
@@ -633,9 +637,7 @@ class PartialFile:
         except OSError as exc:
             raise InputError.single(str(target), f"cannot be written ({exc.strerror})") from None
         self.path = Path(name)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(fd, 0o666 & ~umask)  # the permissions a plain new file would get
+        os.chmod(fd, 0o600)  # case data: readable by its owner only, like every report casefile writes
         self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by commit/discard
 
     def write(self, text: str) -> None:

@@ -463,3 +463,30 @@ def test_json_lines_are_written_as_json_dumps_writes_the_rows() -> None:
     fast = [d.output for d in stream(items, codes=CODES, fmt="jsonl", redact=False)]
     rows = [jsonl_rows(d.output) for d in stream(items, codes=CODES, fmt="rows", redact=False)]
     assert fast == rows
+
+
+def test_batch_takes_nonsense_columns_and_writes_its_report_for_its_owner_only(tmp_path: Path) -> None:
+    """Issue 14: COLUMNS=abc gives a working batch; the output holds case data, so it is the owner's alone."""
+    out = tmp_path / "out.csv"
+    r = run_cli(["batch", str(EXAMPLES), "-o", str(out)], env={"COLUMNS": "abc"})
+    assert r.code == 0, r.err
+    assert "internal error" not in r.err
+    assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_batch_refuses_a_named_pipe_as_input_instead_of_hanging(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "cases.jsonl"
+    os.mkfifo(fifo)
+    r = run_cli(["batch", str(fifo), "-f", "jsonl"])
+    assert r.code == 2 and "named pipe" in r.err and "Traceback" not in r.err
+
+
+@pytest.mark.parametrize("target", ["/proc/casefile-batch.csv", "link.csv"])
+def test_batch_refuses_system_paths_and_links_before_any_work(tmp_path: Path, monkeypatch, target: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "link.csv").symlink_to(tmp_path / "nowhere.csv")
+    r = run_cli(["batch", str(EXAMPLES), "-o", target, "--force"])
+    assert r.code == 2 and "evaluated" not in r.err
+    assert not (tmp_path / "nowhere.csv").exists()

@@ -80,7 +80,7 @@ def batch(
     day = parse_date(as_of, "--as-of")
     codes = parse_jurisdictions(jurisdiction)
     # the output is checked, and its temporary file created, before any case is read
-    sink = PartialFile(output, force=_may_write(output, force)) if output is not None else None
+    sink = PartialFile(output, force=_may_write(output, force, list(paths))) if output is not None else None
     write = sink.write if sink is not None else sys.stdout.write
 
     err = _stderr_console()
@@ -181,25 +181,24 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _may_write(output: Path, force: bool) -> bool:
-    """Before any work: may an existing --output be replaced? (asks on a terminal; checks are PartialFile's)."""
-    from casefile.errors import InputError
+def _may_write(output: Path, force: bool, inputs: list[str]) -> bool:
+    """Before any work: may an existing --output be replaced? The shared output checks (a folder, a system path,
+    a symlink, a missing or read-only folder, an input file) apply as for every report; asks on a terminal."""
+    from casefile.output import check_output
 
-    if output.exists() and not output.is_dir() and not force and sys.stdin.isatty() and sys.stdout.isatty():
-        if not typer.confirm(f"{output} exists. Overwrite it?", default=False):
-            raise InputError.single(str(output), "exists; nothing was written")
-        return True
-    return force
+    return check_output(output, force=force, inputs=[Path(p) for p in inputs])
 
 
 def _stderr_console() -> Console:
     from rich.console import Console
 
+    from casefile.cli import _colour, _width
+
     tty = sys.stderr.isatty()
-    colour = tty and "NO_COLOR" not in os.environ
+    colour = tty and _colour()
     return Console(
         file=sys.stderr,
-        width=None if tty else int(os.environ.get("COLUMNS", "100")),
+        width=None if tty else _width(),
         highlight=False,
         soft_wrap=False,
         force_terminal=colour,
