@@ -490,3 +490,14 @@ def test_batch_refuses_system_paths_and_links_before_any_work(tmp_path: Path, mo
     r = run_cli(["batch", str(EXAMPLES), "-o", target, "--force"])
     assert r.code == 2 and "evaluated" not in r.err
     assert not (tmp_path / "nowhere.csv").exists()
+
+
+def test_batch_takes_its_format_from_the_output_name_and_refuses_a_mismatch(tmp_path: Path) -> None:
+    """Issue 11: -o FILE picks the format from its extension unless --format says otherwise."""
+    out = tmp_path / "rows.jsonl"
+    assert run_cli(["batch", str(EXAMPLES / "andrei.yaml"), "-o", str(out)]).code == 0
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["case_id"] == "andrei"
+    clash = run_cli(["batch", str(EXAMPLES / "andrei.yaml"), "-o", str(tmp_path / "rows.csv"), "-f", "jsonl"])
+    assert clash.code == 2 and not (tmp_path / "rows.csv").exists()
+    wrong = run_cli(["batch", str(EXAMPLES / "andrei.yaml"), "-o", str(tmp_path / "rows.html")])
+    assert wrong.code == 2 and not (tmp_path / "rows.html").exists()

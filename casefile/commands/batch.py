@@ -36,7 +36,10 @@ def batch(
             show_default=False,
         ),
     ],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or jsonl.")] = "csv",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="csv or jsonl (default: from the --output name, else csv)."),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of printing.")
     ] = None,
@@ -70,9 +73,11 @@ def batch(
     from casefile import DISCLAIMER
     from casefile.assessment import parse_jurisdictions
     from casefile.batch import FORMATS, PartialFile, csv_header, iter_inputs, render_summary, stream
-    from casefile.cli import parse_date
+    from casefile.cli import EXTENSIONS, choose_format, parse_date
     from casefile.errors import InputError
 
+    named = output is not None and output.suffix.lower() in EXTENSIONS  # the name says a format: it must fit
+    fmt = choose_format(fmt, output, allowed=FORMATS) if named or fmt is not None else "csv"
     if fmt not in FORMATS:
         raise InputError.single(None, f"expected one of {', '.join(FORMATS)}, got {fmt!r}", field="--format")
     if workers is not None and workers < 1:
