@@ -270,3 +270,39 @@ def test_whatif_names_a_change_of_the_state_that_would_examine_the_claim() -> No
     after = {j["code"]: j for j in data["after"]["jurisdictions"]}
     assert after["DE"]["responsibility"]["transfer_to"] == "FI"
     assert after["FI"]["responsibility"]["outcome"] == "no_transfer_indicated"  # Finland issued it
+
+
+def test_an_assessment_dated_today_says_what_is_known_per_jurisdiction_and_doctor_too() -> None:
+    """Issue 10: no silent extrapolation — after the knowledge date each jurisdiction says up to when it is known."""
+    data = json.loads(run_cli(["evaluate", ANDREI, "--as-of", "2026-11-30", "-f", "json"]).out)
+    stale = next(w for w in data["warnings"] if "What the rulebook knows" in w)
+    for code in ("DE", "NL", "EE", "LV", "LT", "PL", "FI"):
+        assert f"{code} to 20" in stale
+    assert "Not known" in stale and "PL to 2026-03-21" in stale
+    doctor = run_cli(["doctor"]).out
+    assert "PL known to 2026-03-21" in doctor and "NL known to" in doctor
+
+
+def test_a_border_claim_after_the_polish_windows_warns_that_access_is_not_known() -> None:
+    case = "examples/andrei.yaml"
+    args = [
+        "whatif",
+        case,
+        "--set",
+        "journey.application_place=border",
+        "--set",
+        "journey.entry_crossing=land",
+        "--set",
+        "journey.transit_countries=[BY]",
+        "--set",
+        "journey.application_date=2026-04-01",
+        "--as-of",
+        "2026-04-01",
+        "-j",
+        "PL",
+        "-f",
+        "json",
+    ]
+    after = json.loads(run_cli(args).out)["after"]
+    assert after["jurisdictions"][0]["access"]["outcome"] == "access_unknown"
+    assert any(w.startswith("PL: whether the person can reach the procedure") for w in after["warnings"])

@@ -49,6 +49,7 @@ def doctor() -> None:
         f"rulebook {book.version}: {len(book.rules)} rules, {len(book.criteria)} checklist criteria, "
         f"{len(book.sources.seeds)} seeds, {len(book.sources.facts)} legal facts; fingerprint {book.fingerprint}",
         f"  facts run to {book.meta.knowledge_date} ({book.meta.knowledge_note})",
+        *(f"  {code} known to {until}: {note}" for code, (until, note) in book.knowledge.items()),
     ]
     today = dt.date.today()
     if today > book.meta.knowledge_date:

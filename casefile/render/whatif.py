@@ -18,7 +18,7 @@ def whatif_json(w: WhatIf) -> dict[str, Any]:
         "case_id": w.before.case_id,
         "as_of": w.before.as_of.isoformat(),
         "disclaimer": w.before.disclaimer,
-        "set": {p: v for p, v in w.assignments},
+        "set": {p: v.isoformat() if hasattr(v, "isoformat") else v for p, v in w.assignments},
         "changed": w.changed(),
         "before": w.before.model_dump(mode="json"),
         "after": w.after.model_dump(mode="json"),
