@@ -31,6 +31,7 @@ TONE = {
     "individual_assessment": "open",
     "humanitarian_pathway": "open",
     "decision_postponed": "wait",
+    "access_unknown": "wait",
     "exclusion_review": "review",
     "refusal_likely": "bad",
     "entry_barred": "bad",

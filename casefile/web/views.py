@@ -19,6 +19,7 @@ from casefile.assessment import assess
 from casefile.case import CaseFile
 from casefile.compare import deciding_rules
 from casefile.facts import CASE_FACTS
+from casefile.render.html import TONE
 from casefile.results import Assessment, JurisdictionResult
 from casefile.rulebook import BARRED, JURISDICTIONS, Rulebook, default_rulebook
 from casefile.web.i18n import N_
@@ -35,19 +36,7 @@ TONES: dict[str, dict[str, str]] = {
     "bad": {"colour": "#D55E00", "shape": "cross", "pattern": "stripes", "symbol": "✗"},
     "none": {"colour": "#BBBBBB", "shape": "dash", "pattern": "blank", "symbol": "–"},
 }
-TONE_OF = {
-    "protection_likely": "good",
-    "access_to_procedure": "good",
-    "individual_assessment": "open",
-    "humanitarian_pathway": "open",
-    "decision_postponed": "wait",
-    "exclusion_review": "review",
-    "refusal_likely": "bad",
-    "entry_barred": "bad",
-    "not_received": "bad",
-    "no_legal_pathway": "bad",
-    "not_assessed": "none",
-}
+TONE_OF = TONE  # one table of which outcome reads as which tone, shared with the HTML handout
 CONFIDENCE_WORDS = (N_("high"), N_("medium"), N_("low"))  # LensResult.confidence, for the catalogue
 TONE_WORDS = {
     "good": N_("favourable"),
