@@ -56,6 +56,8 @@ FIELDS: tuple[str, ...] = (
     "standard",
     "tension",
     "deciding_rules",
+    "responsibility",
+    "transfer_to",
     "application_country",
 )
 FORMATS = ("csv", "jsonl")
@@ -308,6 +310,7 @@ def _decision(trace: Any, book: Any, code: str, fired: frozenset[str]) -> tuple[
             "standard": d.standard,
             "tension": d.tension,
             "deciding_rules": [*d.access_rules, *d.practice_rules, *d.standard_rules],
+            "responsibility": d.responsibility,
         }
         found = (d, json.dumps(fields, ensure_ascii=False)[1:-1])
         if len(_DECISIONS) >= _DECISIONS_MAX:
@@ -350,10 +353,17 @@ def rows_for(source: str, case: CaseFile, as_of: dt.date | None, codes: Sequence
             "standard": d.standard,
             "tension": d.tension,
             "deciding_rules": [*d.access_rules, *d.practice_rules, *d.standard_rules],
+            "responsibility": d.responsibility,
+            "transfer_to": _transfer_to(case, d),
             "application_country": applied,
         }
         for code, (d, _json) in zip(codes, decisions, strict=True)
     ]
+
+
+def _transfer_to(case: CaseFile, d: Any) -> str | None:
+    """The state a claim would likely be passed to under Dublin (the visa's issuer), or None."""
+    return case.journey.visa_issuer if d.responsibility == "transfer_to_visa_issuer" else None
 
 
 _NOTICE_JSON = json.dumps(DISCLAIMER, ensure_ascii=False)
@@ -368,7 +378,9 @@ def _jsonl_for(source: str, case: CaseFile, as_of: dt.date | None, codes: Sequen
         + json.dumps({"source": source, "case_id": case.case_id, "as_of": day.isoformat()}, ensure_ascii=False)[1:-1]
     )
     tail = f', "application_country": {json.dumps(applied)}, "disclaimer": {_NOTICE_JSON}}}\n'
-    return "".join(f"{head}, {fields}{tail}" for _d, fields in decisions), [d.outcome for d, _ in decisions]
+    return "".join(
+        f'{head}, {fields}, "transfer_to": {json.dumps(_transfer_to(case, d))}{tail}' for d, fields in decisions
+    ), [d.outcome for d, _ in decisions]
 
 
 def evaluate_item(item: Item, label: str, as_of: dt.date | None, codes: Sequence[str], fmt: str = "rows") -> Done:

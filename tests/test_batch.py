@@ -501,3 +501,14 @@ def test_batch_takes_its_format_from_the_output_name_and_refuses_a_mismatch(tmp_
     assert clash.code == 2 and not (tmp_path / "rows.csv").exists()
     wrong = run_cli(["batch", str(EXAMPLES / "andrei.yaml"), "-o", str(tmp_path / "rows.html")])
     assert wrong.code == 2 and not (tmp_path / "rows.html").exists()
+
+
+def test_batch_rows_say_which_state_would_examine_the_claim(tmp_path: Path) -> None:
+    """Issue 10: a visa issued by another state shows as a likely Dublin transfer in every row format."""
+    r = run_cli(["batch", str(EXAMPLES / "dublin-finnish-visa.yaml"), "-f", "jsonl"])
+    rows = {row["code"]: row for row in map(json.loads, r.out.splitlines())}
+    assert rows["DE"]["responsibility"] == "transfer_to_visa_issuer" and rows["DE"]["transfer_to"] == "FI"
+    assert rows["FI"]["responsibility"] == "no_transfer_indicated" and rows["FI"]["transfer_to"] is None
+    csv_text = run_cli(["batch", str(EXAMPLES / "dublin-finnish-visa.yaml")]).out
+    table = list(csv.DictReader(line for line in csv_text.splitlines() if not line.startswith("#")))
+    assert next(row for row in table if row["code"] == "DE")["transfer_to"] == "FI"
