@@ -429,6 +429,9 @@ def test_an_interrupted_batch_leaves_no_output_file(tmp_path: Path, signum: int,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a test run started in the background (nohup …&, some CI runners) inherits SIGINT ignored, and Python
+        # then installs no KeyboardInterrupt handler: give the batch the disposition a terminal would
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         # wait until rows are being written to the temporary file, then interrupt
