@@ -406,6 +406,10 @@ def difference_sentence(j: JurisdictionResult, book: Rulebook) -> str:
         sentence = "; ".join(said) + "."
     if j.tension:
         sentence += f" The common standard asks for {words(j.standard.outcome)}."
+    transfer = getattr(getattr(j, "responsibility", None), "transfer_to", None)
+    if transfer:
+        state = book.names.get(str(transfer), str(transfer))
+        sentence += f" Under Dublin, a claim here would likely be passed to {state}, which issued the visa."
     return sentence[:1].upper() + sentence[1:]
 
 

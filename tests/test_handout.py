@@ -317,3 +317,13 @@ def test_a_hostile_name_stays_inert_in_every_view(tmp_path: Path, args: list[str
         assert "evil.example" in page and "<img" not in page
     if fmt == "html":
         assert "<img src=x>" not in r.out and "&lt;img src=x&gt;" in r.out
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_what_makes_the_difference_says_where_a_claim_would_be_passed_under_dublin(fmt: str) -> None:
+    """Issue 10: the handout explains a likely Dublin transfer in one plain sentence, on its first page."""
+    r = run_cli(["compare", "dublin-finnish-visa", "-f", fmt])
+    assert r.code == 0, r.err
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", r.out)).replace("│", " ").split())
+    first = text.split(SECTIONS["differences"], 1)[1]
+    assert "Under Dublin, a claim here would likely be passed to Finland, which issued the visa." in first
