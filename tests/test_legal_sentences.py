@@ -61,3 +61,32 @@ def test_sentence(index: int) -> None:
                 assert not missing, f"{code}: {sorted(missing)} did not fire ({s['name']})"
             else:
                 assert got[key] == value, f"{code} {key}: {got[key]} != {value} ({s['name']})"
+
+
+def _days_tested() -> set[dt.date]:
+    """Every date a sentence assesses on or gives as an event date (entry, application, desertion)."""
+    days: set[dt.date] = set()
+    for s in SENTENCES:
+        days.add(s["as_of"])
+        case = s.get("case") or {}
+        for group, name in (
+            ("journey", "application_date"),
+            ("journey", "entry_date"),
+            ("military", "deserted_date"),
+        ):
+            if name in case.get(group, {}):
+                days.add(case[group][name])
+    return days
+
+
+def test_every_dated_boundary_has_sentences_on_both_sides() -> None:
+    """A rule's validity window is tested on its first and last day and on the day beyond each (issue 9)."""
+    days = _days_tested()
+    one = dt.timedelta(days=1)
+    missing = []
+    for rule in default_rulebook().rules.values():
+        if rule.valid_from and not {rule.valid_from, rule.valid_from - one} <= days:
+            missing.append(f"{rule.id} from {rule.valid_from}")
+        if rule.valid_to and not {rule.valid_to, rule.valid_to + one} <= days:
+            missing.append(f"{rule.id} to {rule.valid_to}")
+    assert not missing, "dated boundaries without a sentence on both sides: " + "; ".join(missing)
