@@ -63,3 +63,18 @@ def run_cli(args: list[str], stdin: str | None = None, env: dict[str, str] | Non
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def serve_benchmark():  # -> ModuleType
+    """benchmarks/serve_load.py loaded as a module (benchmarks/ is not a package): its server runner and its load
+    round are shared by the web tests."""
+    import importlib.util
+
+    if "casefile_serve_load" in sys.modules:
+        return sys.modules["casefile_serve_load"]
+    spec = importlib.util.spec_from_file_location("casefile_serve_load", ROOT / "benchmarks" / "serve_load.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module

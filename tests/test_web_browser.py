@@ -21,9 +21,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,7 +32,7 @@ from casefile.case import load_case
 from casefile.timeline import timeline
 from casefile.web import views
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, serve_benchmark
 
 pytestmark = [pytest.mark.chromium, pytest.mark.slow]
 
@@ -67,51 +64,13 @@ def browser_paths() -> tuple[str, str]:
     return chromium, driver
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, browser_paths: tuple[str, str]) -> Iterator[str]:
     """`casefile serve` on a free port; stopped when the module's tests end."""
-    import httpx
 
     db = tmp_path_factory.mktemp("serve") / "sessions.sqlite3"
-    port = free_port()
-    command = [
-        sys.executable,
-        "-c",
-        "from casefile.cli import main; main()",
-        "serve",
-        "--port",
-        str(port),
-        "--db",
-        str(db),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + WAIT
-        while True:
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"casefile serve did not start: {process.communicate()[1][-2000:]}")
-            time.sleep(0.2)
+    with serve_benchmark().running_server(db, start_timeout=WAIT) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

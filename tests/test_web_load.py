@@ -8,15 +8,13 @@ shows it), never asserted: speed belongs to the benchmark.
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import serve_benchmark
 
 pytest.importorskip("uvicorn")
 pytest.importorskip("httpx")
@@ -27,15 +25,7 @@ VOLUNTEERS = 50
 
 
 def _benchmark() -> ModuleType:
-    """The benchmark script, loaded as a module (benchmarks/ is not a package)."""
-    if "casefile_serve_load" in sys.modules:
-        return sys.modules["casefile_serve_load"]
-    spec = importlib.util.spec_from_file_location("casefile_serve_load", ROOT / "benchmarks" / "serve_load.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return serve_benchmark()
 
 
 def test_fifty_volunteers_answering_at_once_lose_no_answer(tmp_path: Path) -> None:
