@@ -302,17 +302,7 @@ def _decision(trace: Any, book: Any, code: str, fired: frozenset[str]) -> tuple[
     found = _DECISIONS.get(key)
     if found is None:
         d = decide(trace, book, code)
-        fields = {
-            "code": code,
-            "outcome": d.outcome,
-            "access": d.access,
-            "practice": d.practice,
-            "standard": d.standard,
-            "tension": d.tension,
-            "deciding_rules": [*d.access_rules, *d.practice_rules, *d.standard_rules],
-            "responsibility": d.responsibility,
-        }
-        found = (d, json.dumps(fields, ensure_ascii=False)[1:-1])
+        found = (d, json.dumps(_decision_fields(code, d), ensure_ascii=False)[1:-1])
         if len(_DECISIONS) >= _DECISIONS_MAX:
             _DECISIONS.clear()
         _DECISIONS[key] = found
@@ -346,19 +336,26 @@ def rows_for(source: str, case: CaseFile, as_of: dt.date | None, codes: Sequence
             "source": source,
             "case_id": case.case_id,
             "as_of": day.isoformat(),
-            "code": code,
-            "outcome": d.outcome,
-            "access": d.access,
-            "practice": d.practice,
-            "standard": d.standard,
-            "tension": d.tension,
-            "deciding_rules": [*d.access_rules, *d.practice_rules, *d.standard_rules],
-            "responsibility": d.responsibility,
+            **_decision_fields(code, d),
             "transfer_to": _transfer_to(case, d),
             "application_country": applied,
         }
         for code, (d, _json) in zip(codes, decisions, strict=True)
     ]
+
+
+def _decision_fields(code: str, d: Any) -> dict[str, Any]:
+    """The columns that depend only on one jurisdiction's decision (remembered per combination of fired rules)."""
+    return {
+        "code": code,
+        "outcome": d.outcome,
+        "access": d.access,
+        "practice": d.practice,
+        "standard": d.standard,
+        "tension": d.tension,
+        "deciding_rules": [*d.access_rules, *d.practice_rules, *d.standard_rules],
+        "responsibility": d.responsibility,
+    }
 
 
 def _transfer_to(case: CaseFile, d: Any) -> str | None:
