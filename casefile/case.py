@@ -314,7 +314,7 @@ class Military(_Group):
     personal_involvement_indication: Bool | None = fact(
         "Serious reasons to consider that the person himself took part in a war crime or a crime against "
         "humanity (triggers an exclusion review, Art. 1F)",
-        question="Are there serious reasons to consider that the person took part in a war crime himself?",
+        question="Are there serious reasons to consider that the person took part in a war crime themselves?",
         label="Indication of personal involvement in war crimes",
         changeable=False,
     )

@@ -16,8 +16,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from casefile.facts import CASE_FACTS
 from casefile.render.escape import terminal_safe
-from casefile.report import SECTIONS
+from casefile.report import SECTIONS, outcome_effects
 from casefile.results import Assessment, JurisdictionResult
 from casefile.rulebook import default_rulebook
 
@@ -142,7 +143,8 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
         parts.append(Text("\nUnknown facts that matter", style="bold underline"))
         for u in j.unknowns:
             parts.append(_hang(u.question, bullet=" ?", bullet_style="bold yellow"))
-            parts.append(_hang(_outcomes_text(u.outcomes, j.outcome), style="dim"))
+            effects = outcome_effects(u.outcomes, j.outcome, CASE_FACTS.get(u.fact), default_rulebook().names)
+            parts.append(_hang(effects, style="dim"))
     if j.why_not:
         parts.append(Text("\n" + SECTIONS["why_not"], style="bold underline"))
         for w in j.why_not[:6]:
@@ -188,20 +190,6 @@ def _value(v: object) -> str:
     if isinstance(v, list):
         return "[" + ", ".join(str(x) for x in v) + "]"
     return str(v)
-
-
-def _outcomes_text(outcomes: dict[str, str], now: str) -> str:
-    """'true → individual assessment; false → refusal likely', grouping values with the same outcome."""
-    by_outcome: dict[str, list[str]] = {}
-    for value, outcome in outcomes.items():
-        by_outcome.setdefault(outcome, []).append(value.replace("_", " "))
-    parts = []
-    for outcome, values in by_outcome.items():
-        if outcome == now and len(values) > 3:
-            parts.append(f"other values → {words(outcome)}")
-        else:
-            parts.append(f"{' or '.join(values)} → {words(outcome)}")
-    return "; ".join(parts)
 
 
 def sources_block(a: Assessment, refs: Iterable[str]) -> RenderableType:
