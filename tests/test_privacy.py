@@ -87,3 +87,53 @@ def test_errors_name_the_field_but_not_other_content(tmp_path: Path) -> None:
     r = run_cli(["evaluate", str(case)])
     assert r.code == 2 and "military.deserted" in r.err
     assert "Secretname" not in r.err and "Hidden Road" not in r.err
+
+
+SPY_PLUGIN = '''
+import os
+from pathlib import Path
+
+
+class Spy:
+    """A pydantic plugin that notes every model it is shown (as an observability or telemetry plugin would)."""
+
+    def new_schema_validator(self, schema, schema_type, schema_type_path, schema_kind, config, plugin_settings):
+        with open(os.environ["SPY_LOG"], "a") as log:
+            log.write(f"{schema_type_path}\\n")
+        return None, None, None
+
+
+plugin = Spy()
+'''
+
+
+@pytest.mark.parametrize("via_casefile", [True, False], ids=["casefile-command", "plain-pydantic-control"])
+def test_no_pydantic_plugin_sees_a_case(tmp_path: Path, via_casefile: bool) -> None:
+    """Installed pydantic plugins (entry-point group 'pydantic') are never loaded by casefile's commands. The
+    control shows the spy would have been loaded by a plain pydantic program, so the test can fail."""
+    import os
+    import subprocess
+    import sys
+
+    site = tmp_path / "site"
+    dist = site / "spy_plugin-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n")
+    (site / "spy_plugin.py").write_text(SPY_PLUGIN)
+    log = tmp_path / "spy.log"
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env.update(PYTHONPATH=str(site), SPY_LOG=str(log))
+    if via_casefile:
+        code = "import sys; from casefile.cli import main; sys.argv = ['casefile', 'evaluate', sys.argv[1]]; main()"
+    else:
+        code = "import pydantic\nclass Case(pydantic.BaseModel):\n    name: str\nCase(name='x')"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / DESERTER)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    seen = log.read_text() if log.exists() else ""
+    if via_casefile:
+        assert seen == "", f"a pydantic plugin was shown casefile's models: {seen}"
+    else:
+        assert "Case" in seen  # the spy works: a plain pydantic program loads it
