@@ -28,15 +28,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from casefile.case import CaseFile
+from casefile.case import GROUPS, CaseFile, contradictions
 from casefile.conditions import All, Atom, Condition, atoms, describe_atom, evaluate_atom, show_value
-from casefile.decision import decide
-from casefile.engine import Matcher, Trace, run
-from casefile.engine.reference import ReferenceMatcher
+from casefile.decision import Decision, decide
+from casefile.engine import Firing, Matcher, Trace, run
+from casefile.engine.base import run_many
+from casefile.engine.reference import ReferenceMatcher, Variants
 from casefile.errors import EngineError
-from casefile.facts import CASE_FACTS, FactSpec, facts_of
+from casefile.facts import CASE_FACTS, FactSet, FactSpec, facts_after, facts_of
 from casefile.results import Assessment, Change, Unknown, WhyNot
-from casefile.rulebook import ACCESS_FAVOURABILITY, BARRED, FAVOURABILITY, Rule, Rulebook
+from casefile.rulebook import ACCESS_FAVOURABILITY, BARRED, DECIDING_STAGES, FAVOURABILITY, Rule, Rulebook
 
 # Facts that stand for others when filled in: the birth date is represented by the age.
 NOT_FILLED = {"person.birth_date"}
@@ -70,16 +71,27 @@ class Explorer:
     primary: Matcher
 
     def __post_init__(self) -> None:
-        self.search = ReferenceMatcher(self.book, checklists=False)
+        self.search = _search_matcher(self.book)
         self.base = self.case.model_dump(mode="python", exclude_none=True)
+        self.base_facts = facts_of(self.case, self.as_of)
+        self.variants = Variants(self.search, self.book, self.base_facts)
+        self.facts: dict[Assignment, FactSet | None] = {}  # each variant's facts; None: not a valid case
         self.cache: dict[Assignment, dict[str, Any] | None] = {}  # searched with the reference evaluator
         self.verified: dict[Assignment, dict[str, Any] | None] = {}  # confirmed on the primary engine
-        self.inputs = relevant_inputs(self.book)
-        self.thresholds = thresholds(self.book)
-        self.boundaries = boundaries(self.book)
+        self.decided: dict[frozenset[str], dict[str, Decision]] = {}  # the rules that fired -> each decision
+        self.pending: list[tuple[Assignment, str, str, str]] = []  # entries to confirm on the primary engine
+        self.by_code: dict[tuple[str, frozenset[str]], Decision] = {}  # (code, its deciding rules that fired)
+        self.known = known = _per_rulebook(self.book)
+        self.inputs = known.inputs
+        self.thresholds = known.thresholds
+        self.boundaries = known.boundaries
+        self._candidates: dict[str, list[Any]] = {}
+        self._filled: list[tuple[str, list[tuple[str, Assignment, Mapping[str, Decision]]]]] | None = None
+        self._options: list[tuple[Assignment, Mapping[str, Decision]]] | None = None
 
     # -- evaluation ----------------------------------------------------------------------------------------
     def variant(self, assignment: Assignment) -> CaseFile | None:
+        """The case with the facts of `assignment` set, validated in full; None if that is not a valid case."""
         data = _deep_copy(self.base)
         for path, value in assignment:
             group, name = path.split(".", 1)
@@ -89,30 +101,107 @@ class Explorer:
         except ValidationError:
             return None  # contradictory or invalid: not a case anyone could have
 
+    def variant_facts(self, assignment: Assignment) -> FactSet | None:
+        """The facts of :meth:`variant`, without validating the whole case again; None where it is not valid.
+
+        Only two checks can refuse a variant whose other facts were valid: the new value itself (its type, pattern
+        or range), checked on its own group's model, and the contradictions between facts, checked on the changed
+        case (``case.contradictions``, what the full validation runs). Field paths outside the groups take the full
+        path. A property test holds that this gives the same facts, and refuses the same variants, as :meth:`variant`.
+        """
+        if assignment in self.facts:
+            return self.facts[assignment]
+        result: FactSet | None
+        if not assignment:
+            result = self.base_facts
+        elif any(path.split(".", 1)[0] not in GROUPS for path, _ in assignment):
+            case = self.variant(assignment)
+            result = None if case is None else facts_of(case, self.as_of)
+        else:
+            updates: dict[str, dict[str, Any]] = {}
+            for path, value in assignment:
+                group, name = path.split(".", 1)
+                field_value = _field_value(group, name, value)
+                if field_value is _INVALID:
+                    updates = {}
+                    break
+                updates.setdefault(group, {})[name] = field_value
+            if not updates:
+                result = None
+            else:
+                case = self.case.model_copy(
+                    update={g: getattr(self.case, g).model_copy(update=u) for g, u in updates.items()}
+                )
+                if contradictions(case):
+                    result = None
+                else:
+                    result = facts_after(self.base_facts, case, [p for p, _ in assignment])
+        self.facts[assignment] = result
+        return result
+
     def outcomes(self, assignment: Assignment, matcher: Matcher | None = None) -> dict[str, Any] | None:
         """code -> Decision for a variant, or None if the variant is not a valid case."""
         cache = self.cache if matcher is None else self.verified
         if assignment in cache:
             return cache[assignment]
-        case = self.variant(assignment)
-        if case is None:
+        facts = self.variant_facts(assignment)
+        if facts is None:
             result = None
         else:
-            trace = run(matcher or self.search, self.book, facts_of(case, self.as_of))
-            result = {code: decide(trace, self.book, code) for code in self.book.names}
+            if matcher is None:
+                fired = self.variants.fired_for(facts)
+            else:
+                fired = frozenset(run(matcher, self.book, facts).fired)
+            result = self.decisions(fired)
         cache[assignment] = result
         return result
 
+    def decisions(self, fired: frozenset[str]) -> dict[str, Decision]:
+        """Each jurisdiction's decision from the rules that fired. A decision depends on nothing else than the
+        deciding rules of its jurisdiction that fired: variants that agree on those are decided once."""
+        found = self.decided.get(fired)
+        if found is None:
+            found = {}
+            for code, rules in self.known.deciders.items():
+                key = (code, fired & rules)
+                decision = self.by_code.get(key)
+                if decision is None:
+                    names = sorted(key[1])
+                    trace = Trace({n: Firing(n, {}) for n in names}, derived={}, criteria={}, values={}, engine="")
+                    decision = self.by_code[key] = decide(trace, self.book, code)
+                found[code] = decision
+            self.decided[fired] = found
+        return found
+
     def verify(self, assignment: Assignment, code: str, expected: str, part: str = "outcome") -> None:
-        if self.primary.name == self.search.name:
-            return
-        checked = self.outcomes(assignment, self.primary)
-        got = getattr(checked[code], part) if checked else None
-        if got != expected:
-            raise EngineError(
-                f"the engines disagree for {code} after setting {dict(assignment)}: reference {expected}, "
-                f"{self.primary.name} {got}"
-            )
+        """Ask for an entry about to be reported to be confirmed on the primary engine (by :meth:`confirm`)."""
+        if self.primary.name != self.search.name:
+            self.pending.append((assignment, code, expected, part))
+
+    def confirm(self) -> None:
+        """Evaluate every variant :meth:`verify` asked for on the primary engine, all in shared sessions (a
+        durable-rules session costs more to open than a case costs to evaluate), and raise EngineError for the
+        first entry whose outcome there differs from the search's."""
+        pending, self.pending = self.pending, []
+        todo = [a for a in dict.fromkeys(a for a, _, _, _ in pending) if a not in self.verified]
+        valid: list[tuple[Assignment, FactSet]] = []
+        for assignment in todo:
+            facts = self.variant_facts(assignment)
+            if facts is None:
+                self.verified[assignment] = None
+            else:
+                valid.append((assignment, facts))
+        traces = run_many(self.primary, self.book, [facts for _, facts in valid])
+        for (assignment, _), trace in zip(valid, traces, strict=True):
+            self.verified[assignment] = self.decisions(frozenset(trace.fired))
+        for assignment, code, expected, part in pending:
+            checked = self.verified[assignment]
+            got = getattr(checked[code], part) if checked else None
+            if got != expected:
+                raise EngineError(
+                    f"the engines disagree for {code} after setting {dict(assignment)}: reference {expected}, "
+                    f"{self.primary.name} {got}"
+                )
 
     # -- candidate values ----------------------------------------------------------------------------------
     def current(self, path: str) -> Any:
@@ -121,9 +210,15 @@ class Explorer:
         return value
 
     def candidates(self, path: str) -> list[Any]:
-        known = [self.current(p) for p in ("journey.left_russia_date", "journey.application_date", "person.birth_date")]
-        extra = [d for d in known if isinstance(d, dt.date)]
-        return fact_values(path, self.thresholds, self.boundaries, extra_dates=[*extra, self.as_of])
+        found = self._candidates.get(path)
+        if found is None:
+            known = [
+                self.current(p) for p in ("journey.left_russia_date", "journey.application_date", "person.birth_date")
+            ]
+            extra = [d for d in known if isinstance(d, dt.date)]
+            found = fact_values(path, self.thresholds, self.boundaries, extra_dates=[*extra, self.as_of])
+            self._candidates[path] = found
+        return list(found)
 
     def pair_facts(self, code: str, reached: set[str], better_than: str | None = None) -> set[frozenset[str]]:
         """Pairs of input facts that one rule of `code`, concluding an outcome not yet reached (and, with
@@ -135,10 +230,7 @@ class Explorer:
                 continue
             if floor is not None and favourability(rule.outcome or "") <= floor:
                 continue
-            inputs: set[str] = set()
-            for a in atoms(rule.effective):
-                inputs |= _inputs_of(a.fact, self.book)
-            out |= {frozenset(p) for p in itertools.combinations(sorted(inputs), 2)}
+            out |= self.known.pairs[rule.id]
         return out
 
     def unknown_inputs(self) -> list[str]:
@@ -152,19 +244,29 @@ class Explorer:
         return out
 
     # -- the three questions -------------------------------------------------------------------------------
+    def filled(self) -> list[tuple[str, list[tuple[str, Assignment, Mapping[str, Decision]]]]]:
+        """Each unknown input with every valid way of filling it in: (value as a key, assignment, decisions).
+        The same for every jurisdiction: worked out once."""
+        if self._filled is None:
+            self._filled = []
+            for path in self.unknown_inputs():
+                tried = []
+                for value in self.candidates(path):
+                    assignment = ((path, value),)
+                    decisions = self.outcomes(assignment)
+                    if decisions is not None:
+                        tried.append((_key(value), assignment, decisions))
+                self._filled.append((path, tried))
+        return self._filled
+
     def unknowns(self, code: str, now: str, part: str = "outcome") -> list[Unknown]:
         """Unknown facts that change `part` of `code`'s decision ("outcome", or "responsibility" for Dublin)."""
         out: list[Unknown] = []
-        for path in self.unknown_inputs():
+        for path, tried in self.filled():
             spec = CASE_FACTS[path]
             results: dict[str, str] = {}
             witnesses: dict[str, Assignment] = {}
-            for value in self.candidates(path):
-                assignment = ((path, value),)
-                decisions = self.outcomes(assignment)
-                if decisions is None:
-                    continue
-                key = _key(value)
+            for key, assignment, decisions in tried:
                 results[key] = getattr(decisions[code], part)
                 witnesses[key] = assignment
             if not results or set(results.values()) == {now}:
@@ -183,26 +285,34 @@ class Explorer:
             )
         return out
 
+    def options(self) -> list[tuple[Assignment, Mapping[str, Decision]]]:
+        """Every valid change of one plausible fact to another value, with its decisions: the same for every
+        jurisdiction, worked out once."""
+        if self._options is None:
+            self._options = []
+            for path in self.inputs:
+                spec = CASE_FACTS[path]
+                if not spec.changeable or path in NOT_FILLED:
+                    continue
+                current = self.current(path)
+                for value in self.candidates(path):
+                    if _same(value, current):
+                        continue
+                    assignment = ((path, value),)
+                    decisions = self.outcomes(assignment)
+                    if decisions is not None:
+                        self._options.append((assignment, decisions))
+        return self._options
+
     def changes(self, code: str, now: str) -> list[Change]:
         """Smallest changes of plausible facts that change `code`'s outcome, most favourable first."""
         singles: list[tuple[Assignment, str]] = []
         options: list[Assignment] = []
-        for path in self.inputs:
-            spec = CASE_FACTS[path]
-            if not spec.changeable or path in NOT_FILLED:
-                continue
-            current = self.current(path)
-            for value in self.candidates(path):
-                if _same(value, current):
-                    continue
-                assignment = ((path, value),)
-                decisions = self.outcomes(assignment)
-                if decisions is None:
-                    continue
-                options.append(assignment)
-                outcome = decisions[code].outcome
-                if outcome != now:
-                    singles.append((assignment, outcome))
+        for assignment, decisions in self.options():
+            options.append(assignment)
+            outcome = decisions[code].outcome
+            if outcome != now:
+                singles.append((assignment, outcome))
         reached = {o for _, o in singles}
         found: list[tuple[Assignment, str]] = list(singles)
         # Two facts at once, only for outcomes no single change reaches. A new outcome needs some rule concluding
@@ -266,6 +376,74 @@ def _inputs_of(fact: str, book: Rulebook, seen: frozenset[str] = frozenset()) ->
     return {fact} if fact in CASE_FACTS and not CASE_FACTS[fact].computed else set()
 
 
+@dataclass(frozen=True)
+class _Known:
+    """What the search needs to know about a rulebook, whatever the case: worked out once per rulebook."""
+
+    inputs: list[str]
+    thresholds: dict[str, set[Any]]
+    boundaries: dict[str, set[Any]]
+    pairs: dict[str, frozenset[frozenset[str]]]  # rule id -> the pairs of input facts it reads
+    deciders: dict[str, frozenset[str]]  # jurisdiction -> the rules of its deciding stages
+
+
+_KNOWN: dict[str, _Known] = {}
+
+
+def _per_rulebook(book: Rulebook) -> _Known:
+    """The rulebook's relevant inputs, thresholds, boundaries and read pairs, by its fingerprint (its content)."""
+    known = _KNOWN.get(book.fingerprint)
+    if known is None:
+        pairs: dict[str, frozenset[frozenset[str]]] = {}
+        for rule in book.rules.values():
+            inputs: set[str] = set()
+            for a in atoms(rule.effective):
+                inputs |= _inputs_of(a.fact, book)
+            pairs[rule.id] = frozenset(frozenset(p) for p in itertools.combinations(sorted(inputs), 2))
+        deciders = {
+            code: frozenset(r.id for r in book.rules.values() if code in r.jurisdictions and r.stage in DECIDING_STAGES)
+            for code in book.names
+        }
+        known = _KNOWN[book.fingerprint] = _Known(
+            relevant_inputs(book), thresholds(book), boundaries(book), pairs, deciders
+        )
+    return known
+
+
+def _search_matcher(book: Rulebook) -> ReferenceMatcher:
+    """The reference evaluator without checklists (the search compares outcomes only), compiled once per rulebook."""
+    from casefile.engine import matcher
+
+    found = matcher(book, "reference", checklists=False)
+    assert isinstance(found, ReferenceMatcher)
+    return found
+
+
+_INVALID = object()
+_FIELD_VALUES: dict[tuple[str, str, type, Any], Any] = {}
+
+
+def _field_value(group: str, name: str, value: Any) -> Any:
+    """`value` for the field `name` of `group` as the case model holds it, or _INVALID where the model refuses it
+    (a type, pattern or range it does not allow). Checked on the group's model alone: no group has a check that
+    reads two fields (contradictions are the case's own check)."""
+    key = (group, name, type(value), value)  # True and 1 are equal keys, but not the same value for a field
+    found = _FIELD_VALUES.get(key, _MISSING)
+    if found is _MISSING:
+        if len(_FIELD_VALUES) > 10_000:  # a long-running server sees many cases' dates: stay bounded
+            _FIELD_VALUES.clear()
+        try:
+            model = GROUPS[group].model_validate({name: list(value) if isinstance(value, tuple) else value})
+            found = getattr(model, name)
+        except ValidationError:
+            found = _INVALID
+        _FIELD_VALUES[key] = found
+    return found
+
+
+_MISSING = object()
+
+
 def add_explanations(assessment: Assessment, case: CaseFile, book: Rulebook, primary: Matcher, trace: Trace) -> None:
     explorer = Explorer(case, book, assessment.as_of, primary)
     for j in assessment.jurisdictions:
@@ -274,6 +452,7 @@ def add_explanations(assessment: Assessment, case: CaseFile, book: Rulebook, pri
             j.responsibility_unknowns = explorer.unknowns(j.code, j.responsibility.outcome, part="responsibility")
         j.why_not = why_not(book, trace, j.code, j.outcome, j.access.outcome)
         j.what_would_change = explorer.changes(j.code, j.outcome)
+    explorer.confirm()  # every entry reported above, on the primary engine
 
 
 # ----------------------------------------------------------------------------------------------------------------

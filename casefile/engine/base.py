@@ -12,13 +12,13 @@ neither matches, the criterion is unknown. Both evaluators therefore compute che
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from casefile.conditions import TRUE, Condition, facts_in, negate
-from casefile.errors import RulebookError
+from casefile.errors import EngineError, RulebookError
 from casefile.facts import FactSet, FactValue
 from casefile.rulebook import Rule, Rulebook
 
@@ -63,6 +63,9 @@ def stages(rulebook: Rulebook) -> list[str]:
 
 
 class Session(Protocol):
+    """One isolated evaluation. A session may also offer ``new_case()``: the facts matched after it belong to
+    another case, which the session keeps apart from the earlier ones (see :func:`run_many`)."""
+
     def match(self, stage: str, values: Mapping[str, FactValue]) -> dict[str, dict[str, FactValue]]:
         """Names of the patterns of `stage` that match, each with the values of the facts it read."""
 
@@ -124,36 +127,73 @@ def unconditional(rulebook: Rulebook) -> tuple[list[tuple[str, ...]], tuple[str,
 
 def run(matcher: Matcher, rulebook: Rulebook, facts: FactSet) -> Trace:
     """Evaluate one case: derive strata first, then everything else, all in one engine session."""
+    with matcher.session() as session:
+        return _evaluate(session, matcher, rulebook, facts)
+
+
+def run_many(matcher: Matcher, rulebook: Rulebook, cases: Sequence[FactSet], *, per_session: int = 200) -> list[Trace]:
+    """Evaluate several cases, each to the trace :func:`run` gives it alone, sharing engine sessions where the
+    engine allows it (its sessions have ``new_case``).
+
+    Opening a durable-rules session allocates its whole state (over a megabyte for the shipped rulebook): the first
+    fact of every session costs far more than the case itself. Cases of one session are kept apart by the engine
+    (each fact names its case) and every rule reads a single fact, so no case sees another. A fact the engine takes
+    for a duplicate of another case's (its hash check is 32 bits) is evaluated again alone, in a session of its own.
+    """
+    traces: dict[int, Trace] = {}
+    alone: list[int] = []
+    for start in range(0, len(cases), per_session):
+        with matcher.session() as session:
+            new_case = getattr(session, "new_case", None)
+            for i in range(start, min(start + per_session, len(cases))):
+                if new_case is None:
+                    alone.append(i)
+                    continue
+                if i > start:
+                    new_case()
+                try:
+                    traces[i] = _evaluate(session, matcher, rulebook, cases[i])
+                except DuplicateFact:
+                    alone.append(i)
+    for i in alone:
+        traces[i] = run(matcher, rulebook, cases[i])
+    return [traces[i] for i in range(len(cases))]
+
+
+class DuplicateFact(EngineError):
+    """The engine took a fact for one it had seen in the same session."""
+
+
+def _evaluate(session: Session, matcher: Matcher, rulebook: Rulebook, facts: FactSet) -> Trace:
     values: dict[str, FactValue] = dict(facts.values)
     fired: dict[str, Firing] = {}
     derived: dict[str, Any] = {}
     derivations: dict[str, list[str]] = {}
     criteria: dict[str, str] = {}
     strata_defaults, assess_defaults = unconditional(rulebook)
-    with matcher.session() as session:
-        for k, defaults in enumerate(strata_defaults):
-            matched = session.match(f"s{k}", values)
-            matched.update({rid: {} for rid in defaults})
-            for name, used in matched.items():
-                fired[name] = Firing(name, used)
-            by_fact: dict[str, list[Rule]] = {}
-            for name in matched:
-                rule = rulebook.rules[name]
-                assert rule.derives is not None
-                by_fact.setdefault(rule.derives[0], []).append(rule)
-            for fact, rules in by_fact.items():
-                winners = deciding(rules, rulebook)
-                conclusions = {r.derives[1] for r in winners if r.derives}
-                if len(conclusions) != 1:
-                    raise RulebookError(
-                        f"rules {', '.join(r.id for r in winners)} derive different values for {fact} with no "
-                        "precedence between them (run 'casefile rules check')"
-                    )
-                value = conclusions.pop()
-                derived[fact] = value
-                values[fact] = value
-                derivations[fact] = [r.id for r in winners]
-        matched = session.match(ASSESS, values)
+    for k, defaults in enumerate(strata_defaults):
+        matched = session.match(f"s{k}", values)
+        matched.update({rid: {} for rid in defaults})
+        for name, used in matched.items():
+            fired[name] = Firing(name, used)
+        by_fact: dict[str, list[Rule]] = {}
+        for name in matched:
+            rule = rulebook.rules[name]
+            assert rule.derives is not None
+            by_fact.setdefault(rule.derives[0], []).append(rule)
+        for fact, rules in by_fact.items():
+            winners = deciding(rules, rulebook)
+            conclusions = {r.derives[1] for r in winners if r.derives}
+            if len(conclusions) != 1:
+                raise RulebookError(
+                    f"rules {', '.join(r.id for r in winners)} derive different values for {fact} with no "
+                    "precedence between them (run 'casefile rules check')"
+                )
+            value = conclusions.pop()
+            derived[fact] = value
+            values[fact] = value
+            derivations[fact] = [r.id for r in winners]
+    matched = session.match(ASSESS, values)
     matched.update({rid: {} for rid in assess_defaults})
     for name, used in matched.items():
         if "#" in name:

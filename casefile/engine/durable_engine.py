@@ -39,12 +39,13 @@ import durable_rules_engine as _core
 from durable import engine as _durable
 
 from casefile.conditions import All, AnyOf, Atom, Condition
-from casefile.engine.base import Pattern, patterns, stages
+from casefile.engine.base import DuplicateFact, Pattern, patterns, stages
 from casefile.errors import EngineError
 from casefile.facts import FactSpec, FactValue, engine_key
 from casefile.rulebook import Rulebook
 
 SENTINEL = "__sentinel__"
+_CASE = "__case__"  # the case a fact belongs to, in a session holding several (no fact key has this name)
 
 
 class _QuietHost(_durable.Host):
@@ -155,6 +156,12 @@ class _DurableSession:
         self.matcher = matcher
         self.sid = sid
         self.collector = collector
+        self.case = 0  # several cases in one session (run_many): each fact names its case, so none is a duplicate
+
+    def new_case(self) -> None:
+        """The facts matched from now on belong to another case. Every rule reads a single fact, so the facts of
+        earlier cases, still in the session's state, match nothing more."""
+        self.case += 1
 
     def match(self, stage: str, values: Mapping[str, FactValue]) -> dict[str, dict[str, FactValue]]:
         """Assert the stage fact and collect the rules that fire, driving the engine's C core directly.
@@ -172,12 +179,14 @@ class _DurableSession:
         fact = encode(values, matcher.specs)
         fact["sid"] = self.sid
         fact["stage"] = stage
+        if self.case:
+            fact[_CASE] = self.case
         handle = matcher.handle
         result = _core.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
         if result[0] == 1:
             raise EngineError(f"the engine did not handle the {stage} fact (no sentinel rule matched)")
         if result[0] == 2:
-            raise EngineError(f"the engine treated the {stage} fact as a duplicate")
+            raise DuplicateFact(f"the engine treated the {stage} fact as a duplicate")
         state = 0 if result[0] == 3 else result[1]
         started = _core.start_action_for_state(handle, state)
         if started:
