@@ -37,7 +37,7 @@ def test_no_valid_case_crashes_and_every_outcome_is_well_formed(book, case: Case
         assert result.disclaimer
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=cases(), as_of=as_of_dates)
 def test_every_assessment_is_a_valid_instance_of_the_output_model(book, case: CaseFile, as_of: dt.date) -> None:
     """casefile builds its output models without validating them (results.py says why); what it builds must pass
