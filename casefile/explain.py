@@ -35,7 +35,7 @@ from casefile.engine import Firing, Matcher, Trace, run
 from casefile.engine.base import run_many
 from casefile.engine.reference import ReferenceMatcher, Variants
 from casefile.errors import EngineError
-from casefile.facts import CASE_FACTS, FactSet, FactSpec, facts_after, facts_of
+from casefile.facts import CASE_FACTS, COMPUTED_PATHS, FactSet, FactSpec, facts_after, facts_of
 from casefile.results import Assessment, Change, Unknown, WhyNot
 from casefile.rulebook import ACCESS_FAVOURABILITY, BARRED, DECIDING_STAGES, FAVOURABILITY, Rule, Rulebook
 
@@ -149,12 +149,17 @@ class Explorer:
             result = None
         else:
             if matcher is None:
-                fired = self.variants.fired_for(facts)
+                fired = self.variants.fired_for(facts, among=self.may_differ(assignment))
             else:
                 fired = frozenset(run(matcher, self.book, facts).fired)
             result = self.decisions(fired)
         cache[assignment] = result
         return result
+
+    @staticmethod
+    def may_differ(assignment: Assignment) -> tuple[str, ...]:
+        """The facts in which a variant's facts may differ from the case's: those set, and the computed ones."""
+        return (*(path for path, _ in assignment), *COMPUTED_PATHS)
 
     def decisions(self, fired: frozenset[str]) -> dict[str, Decision]:
         """Each jurisdiction's decision from the rules that fired. A decision depends on nothing else than the
@@ -391,23 +396,86 @@ _KNOWN: dict[str, _Known] = {}
 
 
 def _per_rulebook(book: Rulebook) -> _Known:
-    """The rulebook's relevant inputs, thresholds, boundaries and read pairs, by its fingerprint (its content)."""
+    """The rulebook's relevant inputs, thresholds, boundaries and read pairs, by its fingerprint (its content).
+
+    The same as :func:`relevant_inputs`, :func:`thresholds`, :func:`boundaries` and :func:`_inputs_of` give (a test
+    holds it so), in one pass over the conditions: this runs in every cold command that explains.
+    """
     known = _KNOWN.get(book.fingerprint)
-    if known is None:
-        pairs: dict[str, frozenset[frozenset[str]]] = {}
-        for rule in book.rules.values():
+    if known is not None:
+        return known
+    derivers: dict[str, list[Rule]] = {}
+    for rule in book.rules.values():
+        if rule.derives:
+            derivers.setdefault(rule.derives[0], []).append(rule)
+    rule_atoms = {rid: list(atoms(rule.effective)) for rid, rule in book.rules.items()}
+    behind: dict[str, frozenset[str]] = {}  # derived fact -> the case facts behind it (derivation has no cycles)
+
+    def inputs_of(fact: str) -> frozenset[str] | tuple[str, ...]:
+        if fact in COMPUTED_FROM:
+            return COMPUTED_FROM[fact]
+        if fact.startswith("derived."):
+            found = behind.get(fact)
+            if found is None:
+                behind[fact] = frozenset()  # guards against a cycle, which the rulebook refuses anyway
+                out: set[str] = set()
+                for rule in derivers.get(fact, ()):
+                    for a in rule_atoms[rule.id]:
+                        out.update(inputs_of(a.fact))
+                found = behind[fact] = frozenset(out)
+            return found
+        return (fact,) if fact in CASE_FACTS and not CASE_FACTS[fact].computed else ()
+
+    read: set[str] = set()
+    tested: dict[str, set[Any]] = {}
+    edges: dict[str, set[Any]] = {}
+    pairs: dict[str, frozenset[frozenset[str]]] = {}
+    for rid, rule in book.rules.items():
+        found = rule_atoms[rid]
+        if rule.stage in ("access", "practice"):  # the rules pair_facts reads
             inputs: set[str] = set()
-            for a in atoms(rule.effective):
-                inputs |= _inputs_of(a.fact, book)
-            pairs[rule.id] = frozenset(frozenset(p) for p in itertools.combinations(sorted(inputs), 2))
-        deciders = {
-            code: frozenset(r.id for r in book.rules.values() if code in r.jurisdictions and r.stage in DECIDING_STAGES)
-            for code in book.names
-        }
-        known = _KNOWN[book.fingerprint] = _Known(
-            relevant_inputs(book), thresholds(book), boundaries(book), pairs, deciders
-        )
+            for a in found:
+                inputs.update(inputs_of(a.fact))
+            pairs[rid] = frozenset(frozenset(p) for p in itertools.combinations(sorted(inputs), 2))
+        _collect(found, read, tested, edges)
+    for c in book.criteria.values():
+        _collect(list(atoms(c.condition)), read, tested, edges)
+    relevant: set[str] = set()
+    for path in read:
+        if path in COMPUTED_FROM:
+            relevant.update(COMPUTED_FROM[path])
+        elif path in CASE_FACTS and not CASE_FACTS[path].computed:
+            relevant.add(path)
+    deciders = {
+        code: frozenset(r.id for r in book.rules.values() if code in r.jurisdictions and r.stage in DECIDING_STAGES)
+        for code in book.names
+    }
+    known = _KNOWN[book.fingerprint] = _Known([p for p in CASE_FACTS if p in relevant], tested, edges, pairs, deciders)
     return known
+
+
+def _collect(found: list[Atom], read: set[str], tested: dict[str, set[Any]], edges: dict[str, set[Any]]) -> None:
+    """What :func:`relevant_inputs`, :func:`thresholds` and :func:`boundaries` gather from one condition's atoms."""
+    for a in found:
+        read.add(a.fact)
+        if a.op in ("known", "unknown"):
+            continue
+        value = a.value
+        bucket = tested.setdefault(a.fact, set())
+        if isinstance(value, tuple):
+            bucket.update(value)
+        else:
+            bucket.add(value)
+        if isinstance(value, bool) or not isinstance(value, int | dt.date):
+            continue
+        step: Any = dt.timedelta(days=1) if isinstance(value, dt.date) else 1
+        points = edges.setdefault(a.fact, set())
+        if a.op in ("ge", "lt"):
+            points.add(value)
+        elif a.op in ("gt", "le"):
+            points.add(value + step)
+        else:
+            points.update({value, value + step})
 
 
 def _search_matcher(book: Rulebook) -> ReferenceMatcher:

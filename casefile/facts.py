@@ -186,7 +186,7 @@ def facts_after(before: FactSet, case: CaseFile, changed: Iterable[str]) -> Fact
     again: for the explanations, which evaluate dozens of variants of one case.
     """
     values = dict(before.values)
-    for path in _COMPUTED:
+    for path in COMPUTED_PATHS:
         values.pop(path, None)
     for path in (*_COMPUTED_FIELDS, *changed):  # a computed fact that is also a field starts from the field
         group, name = path.split(".", 1)
@@ -198,7 +198,7 @@ def facts_after(before: FactSet, case: CaseFile, changed: Iterable[str]) -> Fact
     return FactSet(values=values, as_of=before.as_of, warnings=_add_computed(case, before.as_of, values))
 
 
-_COMPUTED = (
+COMPUTED_PATHS = (
     "person.age",
     "evidence.documented_kinds",
     "dates.as_of",
@@ -210,7 +210,7 @@ _COMPUTED = (
 
 _COMPUTED_FIELDS = tuple(  # computed facts that a case file may also give (the age, without a birth date)
     p
-    for p in _COMPUTED
+    for p in COMPUTED_PATHS
     if p.split(".", 1)[0] in GROUPS and p.split(".", 1)[1] in GROUPS[p.split(".", 1)[0]].model_fields
 )
 

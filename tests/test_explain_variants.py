@@ -81,9 +81,12 @@ def test_a_variant_has_the_facts_of_the_fully_validated_case_and_is_refused_exac
 def test_judging_again_only_what_a_variant_changes_fires_the_rules_a_full_run_fires(book, case, as_of, data) -> None:
     explorer = explorer_for(case, as_of, book)
     for _ in range(3):
-        facts = explorer.variant_facts(data.draw(assignments(explorer)))
+        assignment = data.draw(assignments(explorer))
+        facts = explorer.variant_facts(assignment)
         if facts is not None:
-            assert explorer.variants.fired_for(facts) == frozenset(run(explorer.search, book, facts).fired)
+            full = frozenset(run(explorer.search, book, facts).fired)
+            assert explorer.variants.fired_for(facts) == full
+            assert explorer.variants.fired_for(facts, among=explorer.may_differ(assignment)) == full
 
 
 def _same_trace(a: Any, b: Any) -> None:
@@ -151,3 +154,19 @@ def test_an_entry_the_primary_engine_does_not_confirm_is_an_engine_error(book) -
     trace = run(matcher(book, "reference"), book, facts_of(case, plain.as_of))
     with pytest.raises(EngineError, match="the engines disagree"):
         add_explanations(plain, case, book, _Contrary(book), trace)
+
+
+def test_what_is_worked_out_once_per_rulebook_is_what_the_slow_functions_give(book) -> None:
+    import itertools
+
+    from casefile.conditions import atoms
+    from casefile.explain import _inputs_of, _per_rulebook, boundaries, relevant_inputs, thresholds
+
+    known = _per_rulebook(book)
+    assert known.inputs == relevant_inputs(book)
+    assert known.thresholds == thresholds(book)
+    assert known.boundaries == boundaries(book)
+    for rule in book.rules.values():
+        if rule.stage in ("access", "practice"):
+            inputs = set().union(*(_inputs_of(a.fact, book) for a in atoms(rule.effective)))
+            assert known.pairs[rule.id] == {frozenset(p) for p in itertools.combinations(sorted(inputs), 2)}, rule.id

@@ -15,12 +15,14 @@ durable-rules 2.0.28 has sharp edges (see ``durable-rules-notes.md``); each is h
    Python actions are still registered (the engine requires one per rule) and wrapped the same way.
 7. A fact that matches no rule raises ``MessageNotHandledException``: the sentinels make that impossible; if it
    happens anyway it is an engine error, never a silent empty answer.
-8. Identical facts in one session are deduplicated: each stage fact carries its stage name, so no two are equal;
-   ``MessageObservedException`` becomes an engine error.
+8. Identical facts in one session are deduplicated: each stage fact carries its stage name (and, where one session
+   holds several cases, its case number), so no two are equal; a duplicate anyway is an engine error (``run_many``
+   evaluates that case again in a session of its own).
 9. Two conditions on the same fact are one pattern with ``$and`` (the whole case is one fact per stage).
 10. Types are loose inside the engine: facts are validated by pydantic first, dates become day ordinals, lists
     become one boolean per allowed value (``$iall`` on an empty list is false, which is wrong for "contains none"),
-    and an unknown fact is an absent key, never ``None``.
+    and an unknown fact is an absent key, never ``None``. Facts no pattern reads are left out: the engine parses
+    the whole fact and writes it into the answer of every action that fires.
 11. No trace is built in: each rule's action is a closure that knows its rule id and records the matched fact.
 12. No regular expressions are used.
 """
@@ -118,6 +120,7 @@ class DurableMatcher:
                 pattern = {"$and": [{"stage": p.stage}, compiled]}
             definition[p.name] = {"all": [{"m": pattern}], "run": self._action(p.name)}
             self.by_name[p.name] = p
+        self.read = frozenset(f for p in self.by_name.values() for f in p.facts)  # what the engine is given
         self.definition = definition
         host().register_rulesets({self.ruleset: {name: dict(rule) for name, rule in definition.items()}})
         self.handle = host().get_ruleset(self.ruleset)._handle  # the C core's ruleset, driven by match()
@@ -176,7 +179,7 @@ class _DurableSession:
         c = self.collector
         c.matched = {}
         matcher = self.matcher
-        fact = encode(values, matcher.specs)
+        fact = encode(values, matcher.specs, matcher.read)
         fact["sid"] = self.sid
         fact["stage"] = stage
         if self.case:
@@ -259,10 +262,16 @@ def _key(path: str) -> str:
     return key
 
 
-def encode(values: Mapping[str, FactValue], specs: Mapping[str, FactSpec]) -> dict[str, Any]:
-    """Facts as an engine fact: flat keys, dates as ordinals, lists as one boolean per allowed value."""
+def encode(
+    values: Mapping[str, FactValue], specs: Mapping[str, FactSpec], only: frozenset[str] | None = None
+) -> dict[str, Any]:
+    """Facts as an engine fact: flat keys, dates as ordinals, lists as one boolean per allowed value. With `only`,
+    just those facts (the ones some pattern reads: the engine parses, and serialises into every action's answer,
+    the whole fact)."""
     out: dict[str, Any] = {}
     for path, value in values.items():
+        if only is not None and path not in only:
+            continue
         key = _key(path)
         spec = specs.get(path)
         if isinstance(value, tuple):

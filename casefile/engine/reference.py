@@ -10,7 +10,7 @@ imported (Python 3.13 and later).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -90,49 +90,56 @@ class Variants:
             matched[stage_of.get(name, last)].add(name)
         self.matched = [frozenset(m) for m in matched]
         self.fired = frozenset(trace.fired)
+        # per derive stratum, the case's derived facts; and which fact each derive rule derives
+        self.derived_in = [{f: self.derived[f] for f in by_fact if f in self.derived} for by_fact in self.deriving]
+        self.derives = {
+            r.id: r.derives[0] for by_fact in self.deriving for rules in by_fact.values() for r in rules if r.derives
+        }
 
-    def fired_for(self, facts: FactSet) -> frozenset[str]:
-        """The rules that fire for a variant of the case (its facts), as ``run`` would find them."""
-        values = dict(facts.values)
+    def fired_for(self, facts: FactSet, among: Iterable[str] | None = None) -> frozenset[str]:
+        """The rules that fire for a variant of the case (its facts), as ``run`` would find them. `among`, where
+        given, names every fact that may differ from the case's (the others are not compared)."""
+        values = facts.values
         base = self.inputs
-        changed = {k for k, v in values.items() if not _same(base.get(k, _ABSENT), v)}
-        changed.update(k for k in base if k not in values)
+        keys = values.keys() | base.keys() if among is None else among
+        changed = {k for k in keys if not _same(base.get(k, _ABSENT), values.get(k, _ABSENT))}
         if not changed:
             return self.fired
-        fired: set[str] = set()
+        values = dict(values)  # the derived facts are added below
+        on: set[str] = set()
+        off: set[str] = set()
         strata = len(self.deriving)
         for k, readers in enumerate(self.readers):
             matched = self.matched[k]
-            touched = {entry for f in changed for entry in readers.get(f, ())}
-            if touched:
-                now = set(matched)
-                for name, judge in touched:
-                    if judge(values) is True:
-                        now.add(name)
-                    else:
-                        now.discard(name)
-                matched = frozenset(now)
-            fired |= matched
+            flipped: list[str] = []
+            for name, judge in {entry for f in changed for entry in readers.get(f, ())}:
+                if judge(values) is True:
+                    if name not in matched:
+                        on.add(name)
+                        flipped.append(name)
+                elif name in matched:
+                    off.add(name)
+                    flipped.append(name)
             if k == strata:
                 break
-            redo = {r.derives[0] for r in map(self.rulebook.rules.__getitem__, matched ^ self.matched[k]) if r.derives}
-            for fact, rules in self.deriving[k].items():
-                if fact in redo:
-                    applying = [r for r in rules if r.id in matched]
-                    if not applying:
-                        value: Any = _ABSENT
-                    else:
-                        conclusions = {r.derives[1] for r in deciding(applying, self.rulebook) if r.derives}
-                        if len(conclusions) != 1:  # conflicting derive rules: the full run raises as ever
-                            return frozenset(run(self.matcher, self.rulebook, facts).fired)
-                        value = conclusions.pop()
+            values.update(self.derived_in[k])
+            for fact in {self.derives[name] for name in flipped}:
+                applying = [
+                    r for r in self.deriving[k].get(fact, ()) if (r.id in matched or r.id in on) and r.id not in off
+                ]
+                value: Any = _ABSENT
+                if applying:
+                    conclusions = {r.derives[1] for r in deciding(applying, self.rulebook) if r.derives}
+                    if len(conclusions) != 1:  # conflicting derive rules: the full run raises as ever
+                        return frozenset(run(self.matcher, self.rulebook, facts).fired)
+                    value = conclusions.pop()
+                if value is _ABSENT:
+                    values.pop(fact, None)
                 else:
-                    value = self.derived.get(fact, _ABSENT)
-                if value is not _ABSENT:
                     values[fact] = value
                 if not _same(self.derived.get(fact, _ABSENT), value):
                     changed.add(fact)
-        return frozenset(fired)
+        return (self.fired - off) | on
 
 
 _ABSENT = object()
