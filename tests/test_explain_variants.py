@@ -170,3 +170,35 @@ def test_what_is_worked_out_once_per_rulebook_is_what_the_slow_functions_give(bo
         if rule.stage in ("access", "practice"):
             inputs = set().union(*(_inputs_of(a.fact, book) for a in atoms(rule.effective)))
             assert known.pairs[rule.id] == {frozenset(p) for p in itertools.combinations(sorted(inputs), 2)}, rule.id
+
+
+@pytest.mark.skipif(not durable_available(), reason="durable-rules does not import on this Python")
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(many=st.lists(st.tuples(cases(), as_of_dates), min_size=2, max_size=6))
+def test_a_kept_durable_session_gives_each_case_the_trace_a_new_session_gives(book, many) -> None:
+    from casefile.engine import durable_engine
+
+    primary = matcher(book, "durable-rules")
+    facts = [facts_of(case, as_of) for case, as_of in many]
+    kept = [run(primary, book, f) for f in facts]
+    saved = durable_engine.CASES_PER_SESSION
+    durable_engine.CASES_PER_SESSION = 1  # every session deleted after its case
+    try:
+        primary.spare = None
+        fresh = [run(primary, book, f) for f in facts]
+    finally:
+        durable_engine.CASES_PER_SESSION = saved
+    for a, b in zip(kept, fresh, strict=True):
+        _same_trace(a, b)
+
+
+@pytest.mark.skipif(not durable_available(), reason="durable-rules does not import on this Python")
+def test_a_durable_session_that_raised_is_not_kept(book) -> None:
+    primary = matcher(book, "durable-rules")
+    facts = facts_of(load_case(EXAMPLES / "andrei.yaml"), dt.date(2024, 6, 1))
+    before = run(primary, book, facts)
+    assert primary.spare is not None  # kept for the next case
+    with pytest.raises(RuntimeError), primary.session():
+        raise RuntimeError("a case failed half-way")
+    assert primary.spare is None
+    _same_trace(run(primary, book, facts), before)

@@ -127,8 +127,14 @@ def unconditional(rulebook: Rulebook) -> tuple[list[tuple[str, ...]], tuple[str,
 
 def run(matcher: Matcher, rulebook: Rulebook, facts: FactSet) -> Trace:
     """Evaluate one case: derive strata first, then everything else, all in one engine session."""
-    with matcher.session() as session:
-        return _evaluate(session, matcher, rulebook, facts)
+    try:
+        with matcher.session() as session:
+            return _evaluate(session, matcher, rulebook, facts)
+    except DuplicateFact:
+        # A session kept from earlier cases (durable-rules) can mistake a new fact for an old one: its duplicate
+        # check compares 32-bit hashes. The failed session was deleted; the case is evaluated again in a new one.
+        with matcher.session() as session:
+            return _evaluate(session, matcher, rulebook, facts)
 
 
 def run_many(matcher: Matcher, rulebook: Rulebook, cases: Sequence[FactSet], *, per_session: int = 200) -> list[Trace]:

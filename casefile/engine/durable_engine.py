@@ -106,6 +106,7 @@ class DurableMatcher:
         self.code_lists = frozenset(p for p, spec in rulebook.specs.items() if spec.kind == "list" and not spec.values)
         self.by_name: dict[str, Pattern] = {}
         self.current: _Collector | None = None
+        self.spare: _DurableSession | None = None  # a session kept for the next case
         definition: dict[str, Any] = {}
         for stage in stages(rulebook):
             definition[f"{SENTINEL}{stage}"] = {"all": [{"m": {"stage": stage}}], "run": self._action(None)}
@@ -140,18 +141,33 @@ class DurableMatcher:
 
     @contextmanager
     def session(self) -> Iterator[_DurableSession]:
+        """An engine session for one case. A session that ended without an error is kept for the next case (as
+        one more case of it, ``new_case``), up to CASES_PER_SESSION cases: opening a session allocates the whole
+        Rete state, over a megabyte for the shipped rulebook, which cost more than the case itself. A session that
+        raised, or is full, is deleted."""
         with _LOCK:
-            sid = f"c{next(_SIDS)}"
-            collector = _Collector()
-            self.current = collector
+            session, self.spare = self.spare, None
+            if session is None:
+                session = _DurableSession(self, f"c{next(_SIDS)}", _Collector())
+            else:
+                session.new_case()
+            self.current = session.collector
+            ended = False
             try:
-                yield _DurableSession(self, sid, collector)
+                yield session
+                ended = True
             finally:
                 self.current = None
-                try:
-                    host().delete_state(self.ruleset, sid)
-                except BaseException as exc:
-                    raise EngineError(f"could not clean up engine session {sid}: {exc}") from exc
+                if ended and session.case + 1 < CASES_PER_SESSION:
+                    self.spare = session
+                else:
+                    try:
+                        host().delete_state(self.ruleset, session.sid)
+                    except BaseException as exc:
+                        raise EngineError(f"could not clean up engine session {session.sid}: {exc}") from exc
+
+
+CASES_PER_SESSION = 64  # cases one engine session holds before it is deleted (its facts stay in its state)
 
 
 class _DurableSession:
