@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from casefile.engine import Trace, deciding
 from casefile.errors import RulebookError
-from casefile.rulebook import BARRED, DECIDING_STAGES, FAVOURABILITY, UNSETTLED, Rulebook
+from casefile.rulebook import BARRED, DECIDING_STAGES, FAVOURABILITY, UNSETTLED, Rule, Rulebook
 
 
 @dataclass(frozen=True)
@@ -50,20 +50,28 @@ class Decision:
 
 def decide(trace: Trace, rulebook: Rulebook, code: str) -> Decision:
     """Access, practice and standard outcomes of one jurisdiction, by precedence among the rules that fired."""
-    results: dict[str, tuple[str, tuple[str, ...]]] = {}
     by_stage = trace.by_stage(rulebook)
-    for stage in DECIDING_STAGES:
-        fired = by_stage.get((stage, code), [])
-        winners = deciding(fired, rulebook)
-        outcomes = {r.outcome for r in winners}
-        if len(outcomes) > 1:
-            raise RulebookError(
-                f"{code} {stage}: rules {', '.join(r.id for r in winners)} conclude differently and none overrides "
-                "the others (run 'casefile rules check')"
-            )
-        if not outcomes:
-            raise RulebookError(f"{code} {stage}: no rule decides this case (a default rule is missing)")
-        results[stage] = (outcomes.pop() or "", tuple(sorted(r.id for r in winners)))
+    return combine(
+        {stage: stage_decision(by_stage.get((stage, code), []), rulebook, code, stage) for stage in DECIDING_STAGES}
+    )
+
+
+def stage_decision(fired: list[Rule], rulebook: Rulebook, code: str, stage: str) -> tuple[str, tuple[str, ...]]:
+    """The outcome of one deciding stage of `code` and the rules deciding it, from that stage's fired rules."""
+    winners = deciding(fired, rulebook)
+    outcomes = {r.outcome for r in winners}
+    if len(outcomes) > 1:
+        raise RulebookError(
+            f"{code} {stage}: rules {', '.join(r.id for r in winners)} conclude differently and none overrides "
+            "the others (run 'casefile rules check')"
+        )
+    if not outcomes:
+        raise RulebookError(f"{code} {stage}: no rule decides this case (a default rule is missing)")
+    return outcomes.pop() or "", tuple(sorted(r.id for r in winners))
+
+
+def combine(results: dict[str, tuple[str, tuple[str, ...]]]) -> Decision:
+    """The decision from the result of every deciding stage (see :func:`stage_decision`)."""
     access, access_rules = results["access"]
     practice_if_reached, practice_rules = results["practice"]
     practice = "not_assessed" if access in BARRED else practice_if_reached

@@ -30,8 +30,8 @@ from pydantic import ValidationError
 
 from casefile.case import GROUPS, CaseFile, contradictions
 from casefile.conditions import All, Atom, Condition, atoms, describe_atom, evaluate_atom, show_value
-from casefile.decision import Decision, decide
-from casefile.engine import Firing, Matcher, Trace, run
+from casefile.decision import Decision, combine, stage_decision
+from casefile.engine import Matcher, Trace, run
 from casefile.engine.base import run_many
 from casefile.engine.reference import ReferenceMatcher, Variants
 from casefile.errors import EngineError
@@ -80,7 +80,8 @@ class Explorer:
         self.verified: dict[Assignment, dict[str, Any] | None] = {}  # confirmed on the primary engine
         self.decided: dict[frozenset[str], dict[str, Decision]] = {}  # the rules that fired -> each decision
         self.pending: list[tuple[Assignment, str, str, str]] = []  # entries to confirm on the primary engine
-        self.by_code: dict[tuple[str, frozenset[str]], Decision] = {}  # (code, its deciding rules that fired)
+        self.stage_results: dict[tuple[str, str, frozenset[str]], tuple[str, tuple[str, ...]]] = {}
+        self.by_code: dict[tuple[Any, ...], Decision] = {}  # each stage's result -> the decision
         self.known = known = _per_rulebook(self.book)
         self.inputs = known.inputs
         self.thresholds = known.thresholds
@@ -162,18 +163,24 @@ class Explorer:
         return (*(path for path, _ in assignment), *COMPUTED_PATHS)
 
     def decisions(self, fired: frozenset[str]) -> dict[str, Decision]:
-        """Each jurisdiction's decision from the rules that fired. A decision depends on nothing else than the
-        deciding rules of its jurisdiction that fired: variants that agree on those are decided once."""
+        """Each jurisdiction's decision from the rules that fired: what :func:`decide` gives (a test holds it so),
+        with each deciding stage decided once per distinct set of its rules that fired."""
         found = self.decided.get(fired)
         if found is None:
             found = {}
-            for code, rules in self.known.deciders.items():
-                key = (code, fired & rules)
-                decision = self.by_code.get(key)
+            for code, stages in self.known.deciders.items():
+                results = {}
+                for stage, rules in stages.items():
+                    key = (code, stage, fired & rules)
+                    result = self.stage_results.get(key)
+                    if result is None:
+                        applying = [self.book.rules[r] for r in sorted(key[2])]
+                        result = self.stage_results[key] = stage_decision(applying, self.book, code, stage)
+                    results[stage] = result
+                whole = tuple(results.values())
+                decision = self.by_code.get(whole)
                 if decision is None:
-                    names = sorted(key[1])
-                    trace = Trace({n: Firing(n, {}) for n in names}, derived={}, criteria={}, values={}, engine="")
-                    decision = self.by_code[key] = decide(trace, self.book, code)
+                    decision = self.by_code[whole] = combine(results)
                 found[code] = decision
             self.decided[fired] = found
         return found
@@ -389,7 +396,7 @@ class _Known:
     thresholds: dict[str, set[Any]]
     boundaries: dict[str, set[Any]]
     pairs: dict[str, frozenset[frozenset[str]]]  # rule id -> the pairs of input facts it reads
-    deciders: dict[str, frozenset[str]]  # jurisdiction -> the rules of its deciding stages
+    deciders: dict[str, dict[str, frozenset[str]]]  # jurisdiction -> deciding stage -> the rules deciding it
 
 
 _KNOWN: dict[str, _Known] = {}
@@ -446,10 +453,13 @@ def _per_rulebook(book: Rulebook) -> _Known:
             relevant.update(COMPUTED_FROM[path])
         elif path in CASE_FACTS and not CASE_FACTS[path].computed:
             relevant.add(path)
-    deciders = {
-        code: frozenset(r.id for r in book.rules.values() if code in r.jurisdictions and r.stage in DECIDING_STAGES)
-        for code in book.names
-    }
+    buckets: dict[str, dict[str, set[str]]] = {code: {stage: set() for stage in DECIDING_STAGES} for code in book.names}
+    for rule in book.rules.values():
+        if rule.stage in DECIDING_STAGES:
+            for code in rule.jurisdictions:
+                if code in buckets:
+                    buckets[code][rule.stage].add(rule.id)
+    deciders = {code: {stage: frozenset(ids) for stage, ids in stages.items()} for code, stages in buckets.items()}
     known = _KNOWN[book.fingerprint] = _Known([p for p in CASE_FACTS if p in relevant], tested, edges, pairs, deciders)
     return known
 

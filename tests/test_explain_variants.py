@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casefile.case import CaseFile, load_case
+from casefile.decision import decide
 from casefile.engine import durable_available, matcher, run
 from casefile.engine.base import run_many
 from casefile.errors import EngineError
@@ -78,15 +79,19 @@ def test_a_variant_has_the_facts_of_the_fully_validated_case_and_is_refused_exac
 
 @PROPERTY
 @given(case=cases(), as_of=as_of_dates, data=st.data())
-def test_judging_again_only_what_a_variant_changes_fires_the_rules_a_full_run_fires(book, case, as_of, data) -> None:
+def test_judging_again_only_what_a_variant_changes_fires_the_rules_and_decides_as_a_full_run(
+    book, case, as_of, data
+) -> None:
     explorer = explorer_for(case, as_of, book)
     for _ in range(3):
         assignment = data.draw(assignments(explorer))
         facts = explorer.variant_facts(assignment)
         if facts is not None:
-            full = frozenset(run(explorer.search, book, facts).fired)
+            trace = run(explorer.search, book, facts)
+            full = frozenset(trace.fired)
             assert explorer.variants.fired_for(facts) == full
             assert explorer.variants.fired_for(facts, among=explorer.may_differ(assignment)) == full
+            assert explorer.decisions(full) == {code: decide(trace, book, code) for code in book.names}
 
 
 def _same_trace(a: Any, b: Any) -> None:
