@@ -306,19 +306,29 @@ def _compile_atom(atom: Atom) -> Judge:
         return lambda values: fact in values
     if op == "unknown":
         return lambda values: fact not in values
-    tests: dict[str, Callable[[Any], bool]] = {
-        "eq": lambda v: v == ref and type(v) is type(ref),
-        "ne": lambda v: not (v == ref and type(v) is type(ref)),
-        "in": lambda v: v in ref,
-        "not_in": lambda v: v not in ref,
-        "ge": lambda v: v >= ref,
-        "le": lambda v: v <= ref,
-        "gt": lambda v: v > ref,
-        "lt": lambda v: v < ref,
-        "has_any": lambda v: any(item in v for item in ref),
-        "has_none": lambda v: not any(item in v for item in ref),
-    }
-    test = tests[op]
+    test: Callable[[Any], bool]
+    if op == "eq":
+        test = lambda v: v == ref and type(v) is type(ref)  # noqa: E731 - one closure per atom, built once
+    elif op == "ne":
+        test = lambda v: not (v == ref and type(v) is type(ref))  # noqa: E731
+    elif op == "in":
+        test = lambda v: v in ref  # noqa: E731
+    elif op == "not_in":
+        test = lambda v: v not in ref  # noqa: E731
+    elif op == "ge":
+        test = lambda v: v >= ref  # noqa: E731
+    elif op == "le":
+        test = lambda v: v <= ref  # noqa: E731
+    elif op == "gt":
+        test = lambda v: v > ref  # noqa: E731
+    elif op == "lt":
+        test = lambda v: v < ref  # noqa: E731
+    elif op == "has_any":
+        test = lambda v: any(item in v for item in ref)  # noqa: E731
+    elif op == "has_none":
+        test = lambda v: not any(item in v for item in ref)  # noqa: E731
+    else:
+        raise KeyError(op)
 
     def judge(values: Mapping[str, FactValue]) -> bool | None:
         v = values.get(fact, _MISSING)

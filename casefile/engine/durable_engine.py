@@ -47,6 +47,7 @@ from casefile.facts import FactSpec, FactValue, engine_key
 from casefile.rulebook import Rulebook
 
 SENTINEL = "__sentinel__"
+_JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(fact, ensure_ascii=False) builds on every call
 _CASE = "__case__"  # the case a fact belongs to, in a session holding several (no fact key has this name)
 
 
@@ -201,7 +202,7 @@ class _DurableSession:
         if self.case:
             fact[_CASE] = self.case
         handle = matcher.handle
-        result = _core.assert_fact(handle, json.dumps(fact, ensure_ascii=False))
+        result = _core.assert_fact(handle, _JSON.encode(fact))
         if result[0] == 1:
             raise EngineError(f"the engine did not handle the {stage} fact (no sentinel rule matched)")
         if result[0] == 2:
