@@ -16,6 +16,12 @@ Real case files are incomplete. For each jurisdiction this module answers three 
 
 The search uses the fast reference evaluator; every reported entry is confirmed on the engine the assessment ran
 on, and a disagreement is an :class:`EngineError`, never a silent answer.
+
+The search runs in every cold command, so it does no more than it must: a variant's facts are built from the
+case's own (refused exactly where validating the whole file would refuse it), only the rules a changed fact can
+reach are judged again, each deciding stage is decided once per distinct set of its fired rules, what depends only
+on the rulebook is worked out once per rulebook, and the entries to confirm are evaluated together in one engine
+session. Property tests (``tests/test_explain_variants.py``) hold each short cut equal to the long way.
 """
 
 from __future__ import annotations
@@ -72,7 +78,7 @@ class Explorer:
 
     def __post_init__(self) -> None:
         self.search = _search_matcher(self.book)
-        self.base = self.case.model_dump(mode="python", exclude_none=True)
+        self._base: dict[str, Any] | None = None
         self.base_facts = facts_of(self.case, self.as_of)
         self.variants = Variants(self.search, self.book, self.base_facts)
         self.facts: dict[Assignment, FactSet | None] = {}  # each variant's facts; None: not a valid case
@@ -91,6 +97,13 @@ class Explorer:
         self._options: list[tuple[Assignment, Mapping[str, Decision]]] | None = None
 
     # -- evaluation ----------------------------------------------------------------------------------------
+    @property
+    def base(self) -> dict[str, Any]:
+        """The case as plain data (what :meth:`variant` validates again), made when first needed."""
+        if self._base is None:
+            self._base = self.case.model_dump(mode="python", exclude_none=True)
+        return self._base
+
     def variant(self, assignment: Assignment) -> CaseFile | None:
         """The case with the facts of `assignment` set, validated in full; None if that is not a valid case."""
         data = _deep_copy(self.base)
@@ -217,9 +230,9 @@ class Explorer:
 
     # -- candidate values ----------------------------------------------------------------------------------
     def current(self, path: str) -> Any:
+        """The case's value of a fact field (None where unknown), as the case file holds it."""
         group, name = path.split(".", 1)
-        value = self.base.get(group, {}).get(name)
-        return value
+        return getattr(getattr(self.case, group), name, None) if group in GROUPS else None
 
     def candidates(self, path: str) -> list[Any]:
         found = self._candidates.get(path)
