@@ -69,7 +69,11 @@ Assignment = tuple[tuple[str, Any], ...]
 
 @dataclass
 class Explorer:
-    """Evaluates variants of one case on one date, caching results."""
+    """Evaluates variants of one case on one date, caching results.
+
+    :meth:`unknowns` and :meth:`changes` ask for every entry they report to be confirmed on the primary engine;
+    :meth:`confirm` does so for all of them at once, and must be called before the entries are shown.
+    """
 
     case: CaseFile
     book: Rulebook
@@ -87,7 +91,7 @@ class Explorer:
         self.decided: dict[frozenset[str], dict[str, Decision]] = {}  # the rules that fired -> each decision
         self.pending: list[tuple[Assignment, str, str, str]] = []  # entries to confirm on the primary engine
         self.stage_results: dict[tuple[str, str, frozenset[str]], tuple[str, tuple[str, ...]]] = {}
-        self.by_code: dict[tuple[Any, ...], Decision] = {}  # each stage's result -> the decision
+        self.combined: dict[tuple[Any, ...], Decision] = {}  # each stage's result -> the decision
         self.known = known = _per_rulebook(self.book)
         self.inputs = known.inputs
         self.thresholds = known.thresholds
@@ -191,9 +195,9 @@ class Explorer:
                         result = self.stage_results[key] = stage_decision(applying, self.book, code, stage)
                     results[stage] = result
                 whole = tuple(results.values())
-                decision = self.by_code.get(whole)
+                decision = self.combined.get(whole)
                 if decision is None:
-                    decision = self.by_code[whole] = combine(results)
+                    decision = self.combined[whole] = combine(results)
                 found[code] = decision
             self.decided[fired] = found
         return found
