@@ -220,7 +220,7 @@ class Explorer:
                 self.verified[assignment] = None
             else:
                 valid.append((assignment, facts))
-        traces = run_many(self.primary, self.book, [facts for _, facts in valid])
+        traces = run_many(self.primary, self.book, [facts for _, facts in valid], used=False)
         for (assignment, _), trace in zip(valid, traces, strict=True):
             self.verified[assignment] = self.decisions(frozenset(trace.fired))
         for assignment, code, expected, part in pending:

@@ -109,9 +109,11 @@ def test_cases_sharing_a_durable_session_get_the_traces_they_get_alone(book, man
     facts = [facts_of(case, as_of) for case, as_of in many]
     facts = facts + facts[:2]  # the same facts twice in one session are still two cases
     together = run_many(primary, book, facts, per_session=4)
-    assert len(together) == len(facts)
-    for alone, shared in zip((run(primary, book, f) for f in facts), together, strict=True):
+    names_only = run_many(primary, book, facts, per_session=4, used=False)
+    assert len(together) == len(names_only) == len(facts)
+    for alone, shared, bare in zip((run(primary, book, f) for f in facts), together, names_only, strict=True):
         _same_trace(alone, shared)
+        assert bare.fired.keys() == alone.fired.keys() and bare.derived == alone.derived
 
 
 def test_every_example_gets_the_same_explanations_from_both_engines(book) -> None:
@@ -147,8 +149,8 @@ class _IgnoreDesertion:
     def __init__(self, session: Any) -> None:
         self.session = session
 
-    def match(self, stage: str, values: Any) -> Any:
-        return self.session.match(stage, {k: v for k, v in values.items() if k != "military.deserted"})
+    def match(self, stage: str, values: Any, **options: Any) -> Any:
+        return self.session.match(stage, {k: v for k, v in values.items() if k != "military.deserted"}, **options)
 
 
 def test_an_entry_the_primary_engine_does_not_confirm_is_an_engine_error(book) -> None:

@@ -66,8 +66,11 @@ class Session(Protocol):
     """One isolated evaluation. A session may also offer ``new_case()``: the facts matched after it belong to
     another case, which the session keeps apart from the earlier ones (see :func:`run_many`)."""
 
-    def match(self, stage: str, values: Mapping[str, FactValue]) -> dict[str, dict[str, FactValue]]:
-        """Names of the patterns of `stage` that match, each with the values of the facts it read."""
+    def match(
+        self, stage: str, values: Mapping[str, FactValue], *, used: bool = True
+    ) -> dict[str, dict[str, FactValue]]:
+        """Names of the patterns of `stage` that match, each with the values of the facts it read (with
+        ``used=False``, with none: for callers that need only which rules fired)."""
 
 
 class Matcher(Protocol):
@@ -137,9 +140,12 @@ def run(matcher: Matcher, rulebook: Rulebook, facts: FactSet) -> Trace:
             return _evaluate(session, matcher, rulebook, facts)
 
 
-def run_many(matcher: Matcher, rulebook: Rulebook, cases: Sequence[FactSet], *, per_session: int = 200) -> list[Trace]:
+def run_many(
+    matcher: Matcher, rulebook: Rulebook, cases: Sequence[FactSet], *, per_session: int = 200, used: bool = True
+) -> list[Trace]:
     """Evaluate several cases, each to the trace :func:`run` gives it alone, sharing engine sessions where the
-    engine allows it (its sessions have ``new_case``).
+    engine allows it (its sessions have ``new_case``). With ``used=False`` the traces' firings name no facts (for
+    callers that need only which rules fired; durable-rules then decodes nothing).
 
     Opening a durable-rules session allocates its whole state (over a megabyte for the shipped rulebook): the first
     fact of every session costs far more than the case itself. Cases of one session are kept apart by the engine
@@ -158,11 +164,11 @@ def run_many(matcher: Matcher, rulebook: Rulebook, cases: Sequence[FactSet], *, 
                 if i > start:
                     new_case()
                 try:
-                    traces[i] = _evaluate(session, matcher, rulebook, cases[i])
+                    traces[i] = _evaluate(session, matcher, rulebook, cases[i], used)
                 except DuplicateFact:
                     alone.append(i)
     for i in alone:
-        traces[i] = run(matcher, rulebook, cases[i])
+        traces[i] = run(matcher, rulebook, cases[i])  # with the facts used: a trace names more, never less
     return [traces[i] for i in range(len(cases))]
 
 
@@ -170,7 +176,7 @@ class DuplicateFact(EngineError):
     """The engine took a fact for one it had seen in the same session."""
 
 
-def _evaluate(session: Session, matcher: Matcher, rulebook: Rulebook, facts: FactSet) -> Trace:
+def _evaluate(session: Session, matcher: Matcher, rulebook: Rulebook, facts: FactSet, used: bool = True) -> Trace:
     values: dict[str, FactValue] = dict(facts.values)
     fired: dict[str, Firing] = {}
     derived: dict[str, Any] = {}
@@ -178,7 +184,7 @@ def _evaluate(session: Session, matcher: Matcher, rulebook: Rulebook, facts: Fac
     criteria: dict[str, str] = {}
     strata_defaults, assess_defaults = unconditional(rulebook)
     for k, defaults in enumerate(strata_defaults):
-        matched = session.match(f"s{k}", values)
+        matched = session.match(f"s{k}", values) if used else session.match(f"s{k}", values, used=False)
         matched.update({rid: {} for rid in defaults})
         for name, used in matched.items():
             fired[name] = Firing(name, used)
@@ -199,7 +205,7 @@ def _evaluate(session: Session, matcher: Matcher, rulebook: Rulebook, facts: Fac
             derived[fact] = value
             values[fact] = value
             derivations[fact] = [r.id for r in winners]
-    matched = session.match(ASSESS, values)
+    matched = session.match(ASSESS, values) if used else session.match(ASSESS, values, used=False)
     matched.update({rid: {} for rid in assess_defaults})
     for name, used in matched.items():
         if "#" in name:

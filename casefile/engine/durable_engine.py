@@ -183,7 +183,9 @@ class _DurableSession:
         earlier cases, still in the session's state, match nothing more."""
         self.case += 1
 
-    def match(self, stage: str, values: Mapping[str, FactValue]) -> dict[str, dict[str, FactValue]]:
+    def match(
+        self, stage: str, values: Mapping[str, FactValue], *, used: bool = True
+    ) -> dict[str, dict[str, FactValue]]:
         """Assert the stage fact and collect the rules that fire, driving the engine's C core directly.
 
         This is what ``Host.assert_fact`` does (``Ruleset.assert_fact`` then ``do_actions``), without its Python
@@ -229,6 +231,8 @@ class _DurableSession:
             if isinstance(first, KeyboardInterrupt):
                 raise first
             raise EngineError(f"an action raised inside the engine: {type(first).__name__}: {first}") from first
+        if not used:
+            return {name: {} for name in c.matched}
         out: dict[str, dict[str, FactValue]] = {}
         for name, message in c.matched.items():
             pattern = matcher.by_name[name]

@@ -39,11 +39,13 @@ class ReferenceMatcher:
     def new_case(self) -> None:
         """Nothing to keep apart: the evaluator holds no state between matches."""
 
-    def match(self, stage: str, values: Mapping[str, FactValue]) -> dict[str, dict[str, FactValue]]:
+    def match(
+        self, stage: str, values: Mapping[str, FactValue], *, used: bool = True
+    ) -> dict[str, dict[str, FactValue]]:
         out: dict[str, dict[str, FactValue]] = {}
         for p, judge in self.by_stage.get(stage, ()):
             if judge(values) is True:
-                out[p.name] = {f: values[f] for f in p.facts if f in values}
+                out[p.name] = {f: values[f] for f in p.facts if f in values} if used else {}
         return out
 
 
