@@ -164,6 +164,7 @@ def to_console(doc: Doc, console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from casefile.render.layout import Hanging
     from casefile.render.text import notice
 
     console.print(notice(doc.notice))
@@ -178,11 +179,7 @@ def to_console(doc: Doc, console: Console) -> None:
             console.print(Text(block[1], style="dim" if block[2] else ""))
         elif kind == "ul":
             for item in block[1]:
-                grid = Table.grid(padding=(0, 1, 0, 0))
-                grid.add_column(width=2, no_wrap=True)
-                grid.add_column()
-                grid.add_row(" •", item)
-                console.print(grid)
+                console.print(Hanging(" •", item, 2))
         elif kind == "table":
             headers, rows = block[1], block[2]
             layout = _layout(headers, rows, console.width)
@@ -198,10 +195,6 @@ def to_console(doc: Doc, console: Console) -> None:
             for row in rows:
                 console.print(Text(row[0].replace("\n", " — "), style="bold"))
                 rest = " · ".join(f"{h}: {c}" for h, c in zip(headers[1:], row[1:], strict=True))
-                grid = Table.grid(padding=(0, 1, 0, 0))
-                grid.add_column(width=2, no_wrap=True)
-                grid.add_column()
-                grid.add_row("", rest)
-                console.print(grid)
+                console.print(Hanging("", rest, 2))
     console.print()
     console.print(notice(doc.notice))

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from casefile.render.escape import markdown_safe, terminal_safe
+from casefile.render.layout import Hanging, Paragraph
 from casefile.render.markdown import cell
 from casefile.render.text import OUTCOME_STYLE, notice
 from casefile.report import DIFFERENCES_NOTE, MATRIX_LEGEND, SECTIONS, Report, Shown, words
@@ -172,13 +173,9 @@ def _heading(title: str) -> Text:
     return Text("\n" + title, style="bold underline")
 
 
-def _item(text: str | Text, indent: int = 1, bullet: str = "•") -> Table:
+def _item(text: str | Text, indent: int = 1, bullet: str = "•") -> Hanging:
     """One list item whose wrapped lines keep their indent."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(width=indent + len(bullet), no_wrap=True)
-    grid.add_column()
-    grid.add_row(" " * indent + bullet, text)
-    return grid
+    return Hanging(" " * indent + bullet, text, indent + len(bullet))
 
 
 def handout_text(r: Report, console: Console) -> None:
@@ -196,7 +193,7 @@ def handout_text(r: Report, console: Console) -> None:
         facts.add_column(style="dim")
         facts.add_column()
         for f in r.known:
-            facts.add_row(f.label, Text(terminal_safe(f.value), style="bold"))
+            facts.add_row(Paragraph(f.label), Paragraph(Text(terminal_safe(f.value), style="bold")))
         console.print(facts)
         console.print(Text(SECTIONS["unknown"], style="bold"))
         for q in r.unknown_facts:
@@ -212,7 +209,7 @@ def handout_text(r: Report, console: Console) -> None:
     for col in ("", "Jurisdiction", "Access", "Practice", "Standard", "Tension", "Outcome"):
         table.add_column(col)
     for row in r.rows:
-        table.add_row(
+        cells = (
             "★" if row.applied else "",
             f"{row.code} {row.name}",
             _styled(row.access, True),
@@ -221,6 +218,7 @@ def handout_text(r: Report, console: Console) -> None:
             Text("yes", style="bold magenta") if row.tension else Text("no", style="dim"),
             _styled(row.outcome, True),
         )
+        table.add_row(*(Paragraph(c) for c in cells))
     console.print(table)
     console.print(Text(MATRIX_LEGEND, style="dim"))
     console.print(_heading(SECTIONS["differences"]))
@@ -288,7 +286,7 @@ def handout_text(r: Report, console: Console) -> None:
     gl.add_column(style="bold", no_wrap=True)
     gl.add_column()
     for g in r.glossary:
-        gl.add_row(g.term, g.text)
+        gl.add_row(Paragraph(g.term), Paragraph(g.text))
     console.print(gl)
     if r.details is not None:
         _text_details(r, console)

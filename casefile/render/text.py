@@ -18,6 +18,7 @@ from rich.text import Text
 
 from casefile.facts import CASE_FACTS
 from casefile.render.escape import terminal_safe
+from casefile.render.layout import Hanging
 from casefile.report import SECTIONS, outcome_effects
 from casefile.results import Assessment, JurisdictionResult
 from casefile.rulebook import default_rulebook
@@ -174,14 +175,10 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
     )
 
 
-def _hang(text: str | Text, style: str = "", *, bullet: str = "  ", bullet_style: str = "") -> Table:
+def _hang(text: str | Text, style: str = "", *, bullet: str = "  ", bullet_style: str = "") -> Hanging:
     """One line whose wrapped continuation keeps the indent of its first word."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(width=len(bullet), no_wrap=True)
-    grid.add_column()
     body = text if isinstance(text, Text) else Text(text, style=style)
-    grid.add_row(Text(bullet, style=bullet_style), body)
-    return grid
+    return Hanging(Text(bullet, style=bullet_style), body, len(bullet))
 
 
 def _value(v: object) -> str:

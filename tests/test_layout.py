@@ -1,0 +1,99 @@
+"""The terminal's fast layout draws exactly what rich's own tables draw: the same characters, spaces and colour codes
+at every width, for list items (:class:`Hanging` against a two-column ``Table.grid``) and for table cells
+(:class:`Paragraph` against the plain ``Text`` or string in the same table)."""
+
+from __future__ import annotations
+
+import io
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from casefile.render.layout import Hanging, Paragraph
+
+WORDS = [
+    "a", "the", "refusal", "likely", "Migri", "★", "⚠", "→", "“quoted”", "abcdefghijklmnopqrstuvwxyz", "x-y", "é",
+    "  ", "   ", "\u00a0", "—", "[bold]b[/bold]", ":warning:",
+]  # fmt: skip
+ODD_WORDS = ["日本語", "tab\there", "two\nlines", "\x1b[31m", "⚡", "e\u0301", "\u200d"]  # what only rich lays out
+STYLES = ["", "bold", "dim", "yellow", "bold red", "cyan", "bold magenta", "on blue", "underline"]
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> str | Text:
+    vocabulary = WORDS + ODD_WORDS if draw(st.booleans()) else WORDS
+    words = draw(st.lists(st.sampled_from(vocabulary), max_size=30))
+    gaps = draw(st.lists(st.sampled_from([" ", " ", "", "  "]), min_size=len(words), max_size=len(words)))
+    if draw(st.booleans()):
+        return " ".join(words)
+    text = Text(style=draw(st.sampled_from(STYLES)))
+    for word, gap in zip(words, gaps, strict=True):
+        text.append(word + gap, style=draw(st.sampled_from([*STYLES, None])))
+    if len(text) and draw(st.booleans()):
+        text.stylize(draw(st.sampled_from(STYLES)), draw(st.integers(0, len(text))), draw(st.integers(0, len(text))))
+    return text
+
+
+def printed(renderable: object, width: int, colour: bool) -> str:
+    out = io.StringIO()
+    console = Console(
+        file=out, width=width, force_terminal=colour, no_color=not colour, highlight=False, color_system="truecolor"
+    )
+    console.print(renderable)
+    return out.getvalue()
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    text=texts(),
+    bullet=st.sampled_from(["", " •", "  ⚠", " ?", "!", "    "]),
+    bullet_style=st.sampled_from([None, "bold yellow", "dim"]),
+    width=st.one_of(st.none(), st.integers(0, 6)),
+    column_style=st.sampled_from(["", "dim"]),
+    columns=st.integers(1, 120),
+    colour=st.booleans(),
+)
+def test_a_list_item_is_drawn_as_the_grid_draws_it(
+    text: str | Text,
+    bullet: str,
+    bullet_style: str | None,
+    width: int | None,
+    column_style: str,
+    columns: int,
+    colour: bool,
+) -> None:
+    mark = bullet if bullet_style is None else Text(bullet, style=bullet_style)
+    item = Hanging(mark, text, len(bullet) if width is None else width, column_style)
+    assert printed(item, columns, colour) == printed(item.grid(), columns, colour)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    rows=st.lists(st.tuples(texts(), texts(), texts()), min_size=1, max_size=5),
+    no_wrap=st.tuples(st.booleans(), st.booleans(), st.booleans()),
+    framed=st.booleans(),
+    columns=st.integers(1, 120),
+    colour=st.booleans(),
+)
+def test_a_table_cell_is_drawn_as_its_text_is(
+    rows: list[tuple[str | Text, ...]], no_wrap: tuple[bool, ...], framed: bool, columns: int, colour: bool
+) -> None:
+    def table(cell: type) -> Table:
+        t = Table(box=box.SIMPLE_HEAVY, pad_edge=False) if framed else Table.grid(padding=(0, 2, 0, 1))
+        for i, wrap in enumerate(no_wrap):
+            t.add_column(f"column {i}", no_wrap=wrap, style="dim" if i == 0 else "")
+        for row in rows:
+            t.add_row(*(cell(c) for c in row))
+        return t
+
+    def same(c: str | Text) -> str | Text:
+        return c.copy() if isinstance(c, Text) else c
+
+    def fast(c: str | Text) -> Paragraph:
+        return Paragraph(same(c))
+
+    assert printed(table(fast), columns, colour) == printed(table(same), columns, colour)
