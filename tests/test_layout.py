@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from casefile.render.layout import Hanging, Paragraph
+from casefile.render.layout import Hanging, Paragraph, QuickTable
 
 WORDS = [
     "a", "the", "refusal", "likely", "Migri", "★", "⚠", "→", "“quoted”", "abcdefghijklmnopqrstuvwxyz", "x-y", "é",
@@ -97,3 +97,47 @@ def test_a_table_cell_is_drawn_as_its_text_is(
         return Paragraph(same(c))
 
     assert printed(table(fast), columns, colour) == printed(table(same), columns, colour)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    rows=st.lists(st.tuples(texts(), texts(), texts()), max_size=5),
+    headers=st.tuples(texts(), texts(), texts()),
+    no_wrap=st.tuples(st.booleans(), st.booleans(), st.booleans()),
+    fixed=st.one_of(st.none(), st.integers(0, 12)),
+    kind=st.sampled_from(["grid", "grid padded", "simple heavy", "simple", "rounded", "heavy no edge", "no header"]),
+    columns=st.integers(1, 120),
+    colour=st.booleans(),
+)
+def test_a_quick_table_is_drawn_as_rich_draws_the_table(
+    rows: list[tuple[str | Text, ...]],
+    headers: tuple[str | Text, ...],
+    no_wrap: tuple[bool, ...],
+    fixed: int | None,
+    kind: str,
+    columns: int,
+    colour: bool,
+) -> None:
+    def table(kind_of_table: type[Table]) -> Table:
+        if kind == "grid":
+            t = kind_of_table.grid(padding=(0, 1, 0, 0))
+        elif kind == "grid padded":
+            t = kind_of_table.grid(padding=(0, 2, 0, 1))
+        elif kind == "simple heavy":
+            t = kind_of_table(box=box.SIMPLE_HEAVY, pad_edge=False)
+        elif kind == "simple":
+            t = kind_of_table(box=box.SIMPLE, show_header=True, expand=False)
+        elif kind == "rounded":
+            t = kind_of_table(box=box.ROUNDED, border_style="blue", header_style="bold magenta")
+        elif kind == "heavy no edge":
+            t = kind_of_table(box=box.HEAVY, show_edge=False, collapse_padding=True)
+        else:
+            t = kind_of_table(box=box.SIMPLE_HEAVY, show_header=False)
+        for i, (header, wrap) in enumerate(zip(headers, no_wrap, strict=True)):
+            heading = header if isinstance(header, str) else header.copy()
+            t.add_column(heading, no_wrap=wrap, style="dim" if i == 0 else "", width=fixed if i == 1 else None)
+        for row in rows:
+            t.add_row(*(c.copy() if isinstance(c, Text) else c for c in row))
+        return t
+
+    assert printed(table(QuickTable), columns, colour) == printed(table(Table), columns, colour)

@@ -161,10 +161,9 @@ def _layout(headers: list[str], rows: list[list[str]], width: int) -> int | None
 def to_console(doc: Doc, console: Console) -> None:
     """The same document in the terminal: wrapped list items keep their indent."""
     from rich import box
-    from rich.table import Table
     from rich.text import Text
 
-    from casefile.render.layout import Hanging
+    from casefile.render.layout import Hanging, QuickTable
     from casefile.render.text import notice
 
     console.print(notice(doc.notice))
@@ -184,7 +183,7 @@ def to_console(doc: Doc, console: Console) -> None:
             headers, rows = block[1], block[2]
             layout = _layout(headers, rows, console.width)
             if layout is not None:
-                table = Table(box=box.SIMPLE_HEAVY, pad_edge=False)
+                table = QuickTable(box=box.SIMPLE_HEAVY, pad_edge=False)
                 for i, h in enumerate(headers):
                     table.add_column(h, no_wrap=i != layout)
                 for row in rows:

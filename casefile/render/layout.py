@@ -20,7 +20,7 @@ from rich.measure import Measurement
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 _BULLETS: dict[tuple[object, ...], list[list[Segment]]] = {}
@@ -53,9 +53,7 @@ class Hanging:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         available = options.max_width
         first = self.width + 1  # the fixed column and its right padding (the last column has none)
-        text = self.text
-        if isinstance(text, str):
-            text = console.render_str(text, markup=options.markup, highlight=False)
+        text = as_text(console, self.text, options)
         if available - first < 1:
             yield self.grid()
             return
@@ -91,9 +89,24 @@ class Hanging:
             cell_options = options.update(
                 width=first, justify="left", no_wrap=True, overflow="ellipsis", height=None, highlight=False
             )
-            lines = console.render_lines(Padding(bullet, (0, 1, 0, 0)), cell_options, style=style)
+            lines = console.render_lines(
+                Padding(as_text(console, bullet, options), (0, 1, 0, 0)), cell_options, style=style
+            )
             _BULLETS[key] = lines
         return lines
+
+
+_EMOJI_CODE = re.compile(r":\S*:")  # what any emoji code (":warning:", ":flag-de-emoji:") looks like
+
+
+def as_text(console: Console, text: str | Text, options: ConsoleOptions) -> Text:
+    """A cell's string as rich reads it (console markup, emoji codes such as ``:warning:``); a string with neither
+    reads as itself, without loading rich's table of emoji names (a few milliseconds of a cold command)."""
+    if isinstance(text, Text):
+        return text
+    if "[" not in text and _EMOJI_CODE.search(text) is None:
+        return Text(text)
+    return console.render_str(text, markup=options.markup, highlight=False)
 
 
 class Paragraph:
@@ -103,23 +116,27 @@ class Paragraph:
     Only for table cells and :class:`Hanging`, which lay it out left-justified.
     """
 
-    __slots__ = ("text",)
+    __slots__ = ("measured", "text")
 
     def __init__(self, text: str | Text) -> None:
         self.text = text
+        self.measured: Measurement | None = None  # a text's measure does not depend on the options
 
     def _text(self, console: Console, options: ConsoleOptions) -> Text:
-        if isinstance(self.text, str):
-            self.text = console.render_str(self.text, markup=options.markup, highlight=False)
+        self.text = as_text(console, self.text, options)
         return self.text
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        text = self._text(console, options)
-        plain = text.plain
-        if not _narrow(plain):
-            return text.__rich_measure__(console, options)
-        longest_line = max((len(line) for line in plain.splitlines()), default=0)
-        return Measurement(max((len(word) for word in plain.split()), default=longest_line), longest_line)
+        if self.measured is None:
+            text = self._text(console, options)
+            plain = text.plain
+            if not _narrow(plain):
+                self.measured = text.__rich_measure__(console, options)
+            else:
+                longest_line = max((len(line) for line in plain.splitlines()), default=0)
+                longest_word = max((len(word) for word in plain.split()), default=longest_line)
+                self.measured = Measurement(longest_word, longest_line)
+        return self.measured
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         text = self._text(console, options)
@@ -229,3 +246,189 @@ def paragraph_lines(console: Console, text: Text, options: ConsoleOptions) -> li
             segments.append(Segment(line_text[left:right], style))
         lines.append(segments)
     return lines
+
+
+class QuickTable(Table):
+    """A rich ``Table`` that measures and draws its text cells (strings, ``Text``, :class:`Paragraph`) itself: the
+    same widths and the same segments as rich's own, without wrapping every cell in a ``Padding`` and rendering it
+    twice over. Anything else — another renderable in a cell, vertical padding, row styles, footers, lines between
+    rows — is drawn by rich's own code.
+    """
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self._cells = self._quick_cells()
+        yield from super().__rich_console__(console, options)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        self._cells = self._quick_cells()
+        return super().__rich_measure__(console, options)
+
+    def _quick_cells(self) -> list[list[Paragraph]] | None:
+        """Each column's cells (its header first, where shown) as paragraphs, or None where rich draws the table."""
+        top, _, bottom, _ = self.padding
+        quick = (
+            not (top or bottom or self.row_styles or self.show_footer or self.show_lines or self.leading)
+            and all(row.style is None and not row.end_section for row in self.rows)
+            and all(column.vertical == "top" for column in self.columns)
+            and all(
+                isinstance(cell, str | Text | Paragraph)
+                for column in self.columns
+                for cell in (column.header, *column.cells)
+            )
+        )
+        if not quick:
+            return None
+        return [
+            [
+                cell if isinstance(cell, Paragraph) else Paragraph(cell)
+                for cell in ([column.header, *column.cells] if self.show_header else column.cells)
+            ]
+            for column in self.columns
+        ]
+
+    def _prepared(self) -> list[list[Paragraph]] | None:
+        cells = getattr(self, "_cells", False)
+        if cells is False:
+            cells = self._cells = self._quick_cells()
+        return cells  # type: ignore[return-value]
+
+    def _cell_padding(self, column_index: int) -> list[tuple[int, int]]:
+        """(left, right) padding of each of the column's cells, as ``Table._get_cells`` pads them."""
+        _, right, _, left = self.padding
+        if self.collapse_padding and column_index:
+            left = max(0, left - right)
+        if not self.pad_edge:
+            if column_index == 0:
+                left = 0
+            if column_index == len(self.columns) - 1:
+                right = 0
+        return [(left, right)] * (len(self.rows) + (1 if self.show_header else 0))
+
+    def _measure_column(self, console: Console, options: ConsoleOptions, column: Column) -> Measurement:
+        max_width = options.max_width
+        prepared = self._prepared()
+        if prepared is None or max_width < 1 or column.width is not None:
+            return super()._measure_column(console, options, column)
+        padding_width = self._get_padding_width(column._index)
+        pads = self._cell_padding(column._index)
+        minimums, maximums = [], []
+        for (left, right), cell in zip(pads, prepared[column._index], strict=True):
+            extra = left + right
+            if max_width - extra < 1:  # Padding.__rich_measure__
+                padded = Measurement(max_width, max_width)
+            else:
+                inner = cell.__rich_measure__(console, options).normalize().with_maximum(max_width)  # Measurement.get
+                inner = Measurement(0, 0) if inner.maximum < 1 else inner.normalize()
+                padded = Measurement(inner.minimum + extra, inner.maximum + extra).with_maximum(max_width)
+            padded = padded.normalize().with_maximum(max_width)  # Measurement.get of the padded cell
+            padded = Measurement(0, 0) if padded.maximum < 1 else padded.normalize()
+            minimums.append(padded.minimum)
+            maximums.append(padded.maximum)
+        measurement = Measurement(
+            max(minimums) if minimums else 1, max(maximums) if maximums else max_width
+        ).with_maximum(max_width)
+        return measurement.clamp(
+            None if column.min_width is None else column.min_width + padding_width,
+            None if column.max_width is None else column.max_width + padding_width,
+        )
+
+    def _render(self, console: Console, options: ConsoleOptions, widths: list[int]) -> RenderResult:
+        prepared = self._prepared()
+        if prepared is None:
+            yield from super()._render(console, options, widths)
+            return
+        get_style = console.get_style
+        null = Style.null()
+        border_style = get_style(self.style or "") + get_style(self.border_style or "")
+        safe = self.safe_box if self.safe_box is not None else console.safe_box
+        table_box = self.box.substitute(options, safe=safe) if self.box else None
+        table_box = table_box.get_plain_headed_box() if table_box and not self.show_header else table_box
+        new_line = Segment.line()
+        if table_box and self.show_edge:
+            yield Segment(table_box.get_top(widths), border_style)
+            yield new_line
+        columns = [(column, prepared[index], self._cell_padding(index)) for index, column in enumerate(self.columns)]
+        row_count = len(self.rows) + (1 if self.show_header else 0)
+        for index in range(row_count):
+            header = self.show_header and index == 0
+            first, last = index == 0, index == row_count - 1
+            cells: list[list[list[Segment]]] = []
+            styles: list[Style] = []
+            for width, (column, paragraphs, pads) in zip(widths, columns, strict=True):
+                style = (
+                    get_style(self.header_style or "") + get_style(column.header_style)
+                    if header
+                    else get_style(column.style or "")
+                ) + Style.null()
+                cell_options = options.update(
+                    width=width,
+                    justify=column.justify,
+                    no_wrap=column.no_wrap,
+                    overflow=column.overflow,
+                    height=None,
+                    highlight=column.highlight,
+                )
+                left, right = pads[index]
+                lines = self._cell_lines(console, paragraphs[index], cell_options, left, right, style)
+                cells.append(lines)
+                styles.append(style)
+            max_height = max(1, *(len(lines) for lines in cells))
+            row_height = max(len(lines) for lines in cells)
+            align = Segment.align_bottom if header else Segment.align_top
+            cells = [
+                Segment.set_shape(align(lines, width, row_height, style), width, max_height)
+                for lines, width, style in zip(cells, widths, styles, strict=True)
+            ]
+            if table_box:
+                edge_left, edge_right, divider = (
+                    (table_box.head_left, table_box.head_right, table_box.head_vertical)
+                    if first
+                    else (table_box.foot_left, table_box.foot_right, table_box.foot_vertical)
+                    if last
+                    else (table_box.mid_left, table_box.mid_right, table_box.mid_vertical)
+                )
+                divider_segment = Segment(
+                    divider, border_style if divider.strip() else null.background_style + border_style
+                )
+                for line_no in range(max_height):
+                    if self.show_edge:
+                        yield Segment(edge_left, border_style)
+                    for number, lines in enumerate(cells):
+                        yield from lines[line_no]
+                        if number < len(cells) - 1:
+                            yield divider_segment
+                    if self.show_edge:
+                        yield Segment(edge_right, border_style)
+                    yield new_line
+            else:
+                for line_no in range(max_height):
+                    for lines in cells:
+                        yield from lines[line_no]
+                    yield new_line
+            if table_box and header:
+                yield Segment(table_box.get_row(widths, "head", edge=self.show_edge), border_style)
+                yield new_line
+        if table_box and self.show_edge:
+            yield Segment(table_box.get_bottom(widths), border_style)
+            yield new_line
+
+    @staticmethod
+    def _cell_lines(
+        console: Console, cell: Paragraph, options: ConsoleOptions, left: int, right: int, style: Style
+    ) -> list[list[Segment]]:
+        """A cell's lines as ``console.render_lines(Padding(cell, (0, right, 0, left)), options, style=style)``."""
+        inner = options.update_width(options.max_width - left - right)
+        lines = paragraph_lines(console, cell._text(console, inner), inner) if inner.max_width >= 1 else None
+        if lines is None:
+            return console.render_lines(Padding(cell, (0, right, 0, left)), options, style=style)
+        null = Style.null()
+        padded = []
+        for line in lines:
+            if left:
+                line = [Segment(" " * left, null), *line]
+            if right:
+                line = [*line, Segment(" " * right, null)]
+            if style:
+                line = [Segment(text, style + segment_style) for text, segment_style, _ in line]
+            padded.append(line)
+        return padded

@@ -13,12 +13,11 @@ from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from casefile.facts import CASE_FACTS
 from casefile.render.escape import terminal_safe
-from casefile.render.layout import Hanging
+from casefile.render.layout import Hanging, QuickTable
 from casefile.report import SECTIONS, outcome_effects
 from casefile.results import Assessment, JurisdictionResult
 from casefile.rulebook import default_rulebook
@@ -48,7 +47,7 @@ def styled(outcome: str) -> Text:
 
 
 def notice(text: str) -> Panel:
-    return Panel(Text(text, style="bold"), title="Notice", border_style="yellow", box=box.ROUNDED)
+    return Panel(Text(text, style="bold"), title=Text("Notice"), border_style="yellow", box=box.ROUNDED)
 
 
 def header(a: Assessment) -> Text:
@@ -89,7 +88,7 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
     if head.confidence != "high":
         title.append(f" ({head.confidence} confidence)", style="yellow")
     parts: list[RenderableType] = []
-    lenses = Table.grid(padding=(0, 1))
+    lenses = QuickTable.grid(padding=(0, 1))
     lenses.add_column(style="bold", no_wrap=True)
     lenses.add_column()
     from casefile.report import lens_confidence
@@ -191,7 +190,7 @@ def _value(v: object) -> str:
 
 def sources_block(a: Assessment, refs: Iterable[str]) -> RenderableType:
     wanted = sorted(set(refs))
-    table = Table(box=box.SIMPLE, show_header=True, expand=False)
+    table = QuickTable(box=box.SIMPLE, show_header=True, expand=False)
     table.add_column("Source", no_wrap=True)
     table.add_column("What it says")
     for ref in wanted:
