@@ -112,25 +112,34 @@ def cold(repeat: int, durable: bool) -> None:
     py = sys.executable
     stack = "pydantic, typer, rich, yaml, jinja2" + (", durable.engine" if durable else "")
     floor_cmd = [py, "-c", f"import {stack}"]
+    stack_cmd = [py, str(ROOT / "benchmarks" / "stack_floor.py")]
     bare: list[float] = []
     floor: list[float] = []
+    at_work: list[float] = []
     times: dict[str, list[float]] = {name: [] for name in COLD}
     ratios: dict[str, list[float]] = {name: [] for name in COLD}
     for _ in [None, *range(repeat)]:  # a first, unrecorded round warms the file cache
         bare_run = Run([py, "-c", "pass"]).wall
         base = Run(floor_cmd).wall
+        working = Run(stack_cmd).wall
         runs = {name: Run([CASEFILE, *args]).wall for name, args in COLD.items()}
         base = (base + Run(floor_cmd).wall) / 2  # the floor before and after the commands of this round
         if _ is None:
             continue
         bare.append(bare_run)
         floor.append(base)
+        at_work.append(working / base)
         for name, wall in runs.items():
             times[name].append(wall)
             ratios[name].append(wall / base)
     print(f"Cold commands on Andrei ({repeat} paired rounds; median wall time, median ratio to the floor)")
     print(f"  {'python -c pass':<44}{statistics.median(bare) * 1000:6.0f} ms")
     print(f"  {'import floor (' + stack + ')':<44}{statistics.median(floor) * 1000:6.0f} ms   1.00")
+    print(
+        f"  {'the stack at work (benchmarks/stack_floor.py)':<44}"
+        f"{statistics.median(floor) * statistics.median(at_work) * 1000:6.0f} ms   {statistics.median(at_work):4.2f}"
+        "   (one pydantic model validated, one rich table printed)"
+    )
     for name in COLD:
         ratio = statistics.median(ratios[name])
         print(

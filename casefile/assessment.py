@@ -90,7 +90,7 @@ def assess(
     m = engine or matcher(book)
     trace = run(m, book, facts)
     results = [jurisdiction_result(case, trace, book, code) for code in codes]
-    assessment = Assessment(
+    assessment = Assessment.model_construct(
         case_id=case.case_id,
         name=case.name,
         as_of=day,
@@ -125,7 +125,7 @@ def jurisdiction_result(case: CaseFile, trace: Trace, book: Rulebook, code: str)
             decided = not beaten_by
             conclusion = rule.outcome or ""
         fired_out.append(
-            FiredRule(
+            FiredRule.model_construct(
                 rule=rule.id,
                 title=rule.title,
                 stage=rule.stage,
@@ -142,7 +142,7 @@ def jurisdiction_result(case: CaseFile, trace: Trace, book: Rulebook, code: str)
             )
         )
     checklist = [
-        ChecklistItem(
+        ChecklistItem.model_construct(
             id=c.id,
             label=c.label,
             lens=c.lens,
@@ -154,7 +154,7 @@ def jurisdiction_result(case: CaseFile, trace: Trace, book: Rulebook, code: str)
 
     def lens(outcome: str, rules: tuple[str, ...], **extra: object) -> LensResult:
         deciding = [book.rules[r] for r in rules]
-        return LensResult(
+        return LensResult.model_construct(
             outcome=outcome,
             confidence=lowest_confidence(r.confidence for r in deciding),  # type: ignore[arg-type]
             caveat=joined_caveats(deciding),
@@ -180,7 +180,7 @@ def jurisdiction_result(case: CaseFile, trace: Trace, book: Rulebook, code: str)
     transfer_to = None
     if d.responsibility == "transfer_to_visa_issuer" and case.journey.visa_issuer:
         transfer_to = case.journey.visa_issuer
-    return JurisdictionResult(
+    return JurisdictionResult.model_construct(
         code=code,
         name=book.names[code],
         application_country=case.journey.application_country is not None
@@ -356,7 +356,7 @@ def source_notes(assessment: Assessment, book: Rulebook) -> dict[str, SourceNote
         cit = book.sources.resolve(ref)
         if cit is None:  # pragma: no cover - the loader refuses unresolved citations
             continue
-        notes[ref] = SourceNote(
+        notes[ref] = SourceNote.model_construct(
             ref=ref,
             kind=cit.kind,
             title=cit.title,

@@ -13,7 +13,7 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 # Case files describe real people at risk: no third-party pydantic plugin (observability and telemetry hooks
 # register themselves through package entry points) gets to see them. Also spares every command the scan of all
@@ -21,10 +21,12 @@ from typing import Annotated
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 
 import typer
-from rich.console import Console
 
 from casefile import __version__
 from casefile.errors import EngineError, InputError, RulebookError, did_you_mean
+
+if TYPE_CHECKING:
+    from rich.console import Console  # imported where text is laid out: JSON, Markdown and HTML never need it
 
 
 def _hide_python_types() -> None:
@@ -73,6 +75,8 @@ Formats = ("text", "json", "markdown", "html")
 
 
 def _console(stream: object = None) -> Console:
+    from rich.console import Console
+
     return Console(
         file=stream or sys.stdout,
         width=_width(),
@@ -211,6 +215,8 @@ def _trim(text: str) -> str:
 
 def _buffer_console(buf, plain: bool = False) -> Console:
     """A console writing into `buf`; `plain` (writing a file) means no colour codes."""
+    from rich.console import Console
+
     colour = _colour() and not plain
     return Console(file=buf, width=_width(), force_terminal=colour, highlight=False, no_color=not colour)
 

@@ -15,7 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """casefile's own code builds these with ``model_construct`` (:mod:`casefile.assessment`): what goes in is
+    already checked, and building the validators would cost every cold command ~10 ms. Nothing is lost: the schema
+    is built when a model is first validated or written as JSON, and the tests validate every assessment they make
+    against these models (``tests/test_properties.py``: the output of every valid case is a valid Assessment)."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class LensResult(_Out):

@@ -103,7 +103,9 @@ def data_dir() -> Path:
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Built on first use: a command whose rulebook comes from its snapshot (casefile.snapshot) never validates a
+    # rule file, and need not pay for building these validators.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class DerivedFactSpec(_Spec):
@@ -257,7 +259,6 @@ class Rulebook:
     sources: SourceRegistry
     folder: Path
     fingerprint: str
-    lines: dict[str, LineMap] = field(default_factory=dict)
     knowledge: dict[str, tuple[dt.date, str]] = field(default_factory=dict)  # code -> (known until, what is known)
 
     @property
@@ -297,11 +298,20 @@ _DEFAULT: Rulebook | None = None
 
 
 def load_rulebook(folder: Path, sources_folder: Path | None = None) -> Rulebook:
-    """Load every *.yaml in `folder`. Raises InputError listing every problem found, with file and line."""
+    """Load every *.yaml in `folder`. Raises InputError listing every problem found, with file and line.
+
+    A rulebook that loaded once is read back from its snapshot (:mod:`casefile.snapshot`) while neither its files
+    nor casefile's code have changed."""
+    from casefile import snapshot
+
     folder = Path(folder)
-    sources = load_sources(Path(sources_folder) if sources_folder else folder.parent / "seeds")
-    loader = _Loader(folder, sources)
-    return loader.load()
+    sources_folder = Path(sources_folder) if sources_folder else folder.parent / "seeds"
+    name = snapshot.key(folder, sources_folder)
+    book = snapshot.read(name, folder)
+    if book is None:
+        book = _Loader(folder, load_sources(sources_folder)).load()
+        snapshot.write(name, book)
+    return book
 
 
 class _Loader:
@@ -471,7 +481,6 @@ class _Loader:
             sources=self.sources,
             folder=self.folder,
             fingerprint=digest.hexdigest()[:16],
-            lines=self.lines,
             knowledge=knowledge,
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -33,6 +34,8 @@ def rules(tmp_path: Path) -> Path:
 
 
 def rulebook_facts(folder: Path) -> tuple[str, dict[str, str | None]]:
+    """The rulebook through the file cache: without its snapshot (tests/test_snapshot.py), which would stand in."""
+    shutil.rmtree(Path(os.environ["CASEFILE_CACHE_DIR"]) / "rulebooks", ignore_errors=True)
     book = load_rulebook(folder, ROOT / "seeds")
     return book.fingerprint, {rid: rule.reason for rid, rule in book.rules.items()}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from casefile.conditions import atoms
 from casefile.engine import matcher, run
 from casefile.engine.reference import ReferenceMatcher
 from casefile.facts import CASE_FACTS, facts_of
+from casefile.results import Assessment
 from casefile.rulebook import JURISDICTIONS
 
 from .strategies import as_of_dates, cases, fill
@@ -33,6 +35,20 @@ def test_no_valid_case_crashes_and_every_outcome_is_well_formed(book, case: Case
         for f in j.fired:
             assert f.sources, f"{f.rule} fired without a source"
         assert result.disclaimer
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=cases(), as_of=as_of_dates)
+def test_every_assessment_is_a_valid_instance_of_the_output_model(book, case: CaseFile, as_of: dt.date) -> None:
+    """casefile builds its output models without validating them (results.py says why); what it builds must pass
+    strict validation, and write and read back as JSON unchanged, explanations included."""
+    result = assess(case, as_of=as_of, rulebook=book)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pydantic warns when a value does not have its field's type
+        dumped = result.model_dump()
+        as_json = result.model_dump_json()
+    assert Assessment.model_validate(dumped, strict=True).model_dump() == dumped
+    assert Assessment.model_validate_json(as_json).model_dump_json() == as_json
 
 
 @pytest.mark.slow

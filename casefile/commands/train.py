@@ -13,7 +13,6 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.text import Text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -57,6 +56,8 @@ def train(
     Example: casefile train andrei -j DE -j NL
     """
     import json
+
+    from rich.text import Text
 
     from casefile import DISCLAIMER
     from casefile.assessment import assess
@@ -109,6 +110,8 @@ def train(
 
 
 def _show_case(console: Console, case: CaseFile, a: Assessment) -> None:
+    from rich.text import Text
+
     from casefile.render.escape import terminal_safe
     from casefile.render.text import words
     from casefile.train import OUTCOMES, known_facts
@@ -140,6 +143,8 @@ def _show_case(console: Console, case: CaseFile, a: Assessment) -> None:
 
 
 def _debrief(console: Console, t: Training, case_arg: str) -> None:
+    from rich.text import Text
+
     console.print()
     console.print(Text(f"Score: {t.score}/{t.total}", style="bold"))
     for w in t.assessment.warnings:
@@ -157,6 +162,8 @@ def _debrief(console: Console, t: Training, case_arg: str) -> None:
 
 
 def _answer(console: Console, a: Answer) -> None:
+    from rich.text import Text
+
     from casefile.render.text import styled
     from casefile.train import words
 
@@ -216,6 +223,8 @@ def _answer(console: Console, a: Answer) -> None:
 def _indented(console: Console, text: str, style: str = "", indent: int = 5) -> None:
     """A paragraph whose wrapped lines keep the indent."""
     import textwrap
+
+    from rich.text import Text
 
     width = max(console.width - indent, 40)
     for line in textwrap.wrap(text, width) or [""]:
