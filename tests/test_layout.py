@@ -9,7 +9,8 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
+from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -17,9 +18,9 @@ from casefile.render.layout import Hanging, Paragraph, QuickTable
 
 WORDS = [
     "a", "the", "refusal", "likely", "Migri", "★", "⚠", "→", "“quoted”", "abcdefghijklmnopqrstuvwxyz", "x-y", "é",
-    "  ", "   ", "\u00a0", "—", "[bold]b[/bold]", ":warning:",
+    "  ", "   ", "\u00a0", "—", "[bold]b[/bold]", ":warning:", "two\nlines", "\n",
 ]  # fmt: skip
-ODD_WORDS = ["日本語", "tab\there", "two\nlines", "\x1b[31m", "⚡", "e\u0301", "\u200d"]  # what only rich lays out
+ODD_WORDS = ["日本語", "tab\there", "\x1b[31m", "⚡", "e\u0301", "\u200d"]  # what only rich lays out
 STYLES = ["", "bold", "dim", "yellow", "bold red", "cyan", "bold magenta", "on blue", "underline"]
 
 
@@ -45,6 +46,33 @@ def printed(renderable: object, width: int, colour: bool) -> str:
     )
     console.print(renderable)
     return out.getvalue()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    parts=st.lists(texts(), min_size=1, max_size=4),
+    justify=st.sampled_from([None, "left", "default", "center"]),
+    framed=st.booleans(),
+    columns=st.integers(1, 120),
+    colour=st.booleans(),
+)
+def test_a_paragraph_is_drawn_as_its_text_is(
+    parts: list[str | Text], justify: str | None, framed: bool, columns: int, colour: bool
+) -> None:
+    texts_ = [Text(p) if isinstance(p, str) else p for p in parts]
+    for text in texts_:
+        text.justify = justify  # type: ignore[assignment]
+
+    def page(cell: type) -> object:
+        group = Group(*(cell(t.copy()) for t in texts_))
+        return Panel(group, title="Notice", border_style="yellow") if framed else group
+
+    def same(text: Text) -> Text:
+        return text
+
+    assert printed(page(Paragraph), columns, colour) == printed(page(same), columns, colour)
+    if justify is None:  # printed alone, a Text loses its own justification (console.print joins its texts)
+        assert printed(Paragraph(texts_[0].copy()), columns, colour) == printed(texts_[0].copy(), columns, colour)
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)

@@ -163,22 +163,23 @@ def to_console(doc: Doc, console: Console) -> None:
     from rich import box
     from rich.text import Text
 
-    from casefile.render.layout import Hanging, QuickTable
+    from casefile.render.layout import Hanging, Page, QuickTable
     from casefile.render.text import notice
 
-    console.print(notice(doc.notice))
-    console.print(Text(terminal_safe(doc.title), style="bold"))
+    page = Page()
+    page.add(notice(doc.notice))
+    page.add(Text(terminal_safe(doc.title), style="bold"))
     if doc.subtitle:
-        console.print(Text(terminal_safe(doc.subtitle), style="dim"))
+        page.add(Text(terminal_safe(doc.subtitle), style="dim"))
     for block in _safe_blocks(doc.blocks):
         kind = block[0]
         if kind == "h2":
-            console.print(Text("\n" + block[1], style="bold underline"))
+            page.add(Text("\n" + block[1], style="bold underline"))
         elif kind == "p":
-            console.print(Text(block[1], style="dim" if block[2] else ""))
+            page.add(Text(block[1], style="dim" if block[2] else ""))
         elif kind == "ul":
             for item in block[1]:
-                console.print(Hanging(" •", item, 2))
+                page.add(Hanging(" •", item, 2))
         elif kind == "table":
             headers, rows = block[1], block[2]
             layout = _layout(headers, rows, console.width)
@@ -188,12 +189,13 @@ def to_console(doc: Doc, console: Console) -> None:
                     table.add_column(h, no_wrap=i != layout)
                 for row in rows:
                     table.add_row(*row)
-                console.print(table)
+                page.add(table)
                 continue
             # Too wide for the terminal: one entry per row, wrapped lines keeping their indent.
             for row in rows:
-                console.print(Text(row[0].replace("\n", " — "), style="bold"))
+                page.add(Text(row[0].replace("\n", " — "), style="bold"))
                 rest = " · ".join(f"{h}: {c}" for h, c in zip(headers[1:], row[1:], strict=True))
-                console.print(Hanging("", rest, 2))
-    console.print()
-    console.print(notice(doc.notice))
+                page.add(Hanging("", rest, 2))
+    page.add()
+    page.add(notice(doc.notice))
+    page.print(console)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich import box
-from rich.console import Console, Group, NewLine, RenderableType
+from rich.console import Console
 from rich.text import Text
 
 from casefile.render.escape import markdown_safe, terminal_safe
-from casefile.render.layout import Hanging, QuickTable
+from casefile.render.layout import Hanging, Page, QuickTable
 from casefile.render.markdown import cell
 from casefile.render.text import OUTCOME_STYLE, notice
 from casefile.report import DIFFERENCES_NOTE, MATRIX_LEGEND, SECTIONS, Report, Shown, words
@@ -181,8 +181,8 @@ def _item(text: str | Text, indent: int = 1, bullet: str = "•") -> Hanging:
 
 def handout_text(r: Report, console: Console) -> None:
     """The handout in the terminal, printed at once (one print of many parts costs less than many prints)."""
-    parts: list[RenderableType] = []
-    add = parts.append
+    page = Page()
+    add = page.add
     add(notice(r.disclaimer))
     head = Text(terminal_safe(r.who), style="bold")
     head.append(f"  (assessed as of {r.as_of}" + (f"; applied in ★ {', '.join(r.applied)}" if r.applied else "") + ")")
@@ -231,7 +231,7 @@ def handout_text(r: Report, console: Console) -> None:
     add(_heading(SECTIONS["cards"]))
     for i, c in enumerate(r.cards):
         if i:
-            add(NewLine())
+            add()
         t = Text(_label(c) + (" ★" if c.applied else "") + " — ", style="bold")
         t.append_text(_styled(c.outcome))
         add(t)
@@ -290,12 +290,12 @@ def handout_text(r: Report, console: Console) -> None:
     add(gl)
     if r.details is not None:
         _text_details(r, add)
-    add(NewLine())
+    add()
     add(notice(r.disclaimer))
-    console.print(Group(*parts))
+    page.print(console)
 
 
-def _text_details(r: Report, add: Callable[[RenderableType], None]) -> None:
+def _text_details(r: Report, add: Callable[..., None]) -> None:
     add(_heading(SECTIONS["details"]))
     add(Text(f"case {r.case_id} · rulebook {r.rulebook_version} · engine {r.engine}", style="dim"))
     for d in r.details or []:

@@ -15,7 +15,7 @@ import re
 from itertools import pairwise
 
 from rich.cells import cell_len, get_character_cell_size
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, Group, NewLine, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.padding import Padding
 from rich.segment import Segment
@@ -140,7 +140,7 @@ class Paragraph:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         text = self._text(console, options)
-        lines = paragraph_lines(console, text, options)
+        lines = paragraph_lines(console, text, options) if text.end == "\n" else None
         if lines is None:
             yield from text.__rich_console__(console, options)
             return
@@ -148,6 +148,36 @@ class Paragraph:
         for line in lines:
             yield from line
             yield new_line
+
+
+class Page:
+    """What a report prints, collected and printed at once: one print of many parts costs much less than many
+    prints, and each ``Text`` is laid out as a :class:`Paragraph` (the same lines, faster)."""
+
+    def __init__(self) -> None:
+        self.parts: list[RenderableType] = []
+
+    def add(self, renderable: RenderableType | None = None) -> None:
+        """Add a part, as ``console.print(renderable)`` would print it; no part adds an empty line."""
+        if renderable is None:
+            renderable = NewLine()
+        elif isinstance(renderable, Text) and _plain_layout(renderable):
+            renderable = Paragraph(renderable)
+        self.parts.append(renderable)
+
+    def print(self, console: Console) -> None:
+        console.print(Group(*self.parts))
+
+
+def _plain_layout(text: Text) -> bool:
+    """Whether `text` asks for nothing of its own that ``console.print`` would drop (justification, overflow,
+    no wrapping, an end other than a line break): printed alone or in a group, it then reads the same."""
+    return text.end == "\n" and text.justify is None and text.overflow is None and text.no_wrap is None
+
+
+def paragraphs(parts: list[RenderableType]) -> list[RenderableType]:
+    """The parts of a group with each ``Text`` laid out as a :class:`Paragraph`."""
+    return [Paragraph(part) if isinstance(part, Text) and part.end == "\n" else part for part in parts]
 
 
 def hanging(bullet: str | Text, text: str | Text, width: int | None = None) -> RenderableType:
@@ -193,58 +223,67 @@ def _breaks(plain: str, width: int) -> list[int] | None:
 
 
 def paragraph_lines(console: Console, text: Text, options: ConsoleOptions) -> list[list[Segment]] | None:
-    """`text` laid out as ``console.render_lines(text, options)`` lays it out, left-justified and padded to the
-    width, or None where it needs what only rich does (tabs, line breaks, wide or zero-width characters, a word
-    longer than the line): the same breaks (rich's own ``divide_line``), the same trailing spaces, the same
-    segments and styles.
+    """`text` laid out as ``console.render_lines(text, options)`` lays it out — left-justified lines padded to the
+    width, or unpadded lines where the justification is rich's default — or None where it needs what only rich does
+    (tabs, wide or zero-width characters, a word longer than the line, centring): the same breaks as rich's
+    ``divide_line``, the same trailing spaces, the same segments and styles.
     """
     width = options.max_width
     plain = text.plain
-    justify = text.justify or options.justify
-    if justify != "left" or width < 1 or "\n" in plain or "\t" in plain or not _narrow(plain):
+    justify = text.justify or options.justify or "default"
+    if justify not in ("left", "default") or width < 1 or "\t" in plain:
         return None
+    if not _narrow(plain.replace("\n", "") if "\n" in plain else plain):
+        return None
+    pad = justify == "left"
     length = len(plain)
     spans = text.spans
     for span in spans:
         if not 0 <= span.start < span.end <= length:
             return None
     no_wrap = text.no_wrap if text.no_wrap is not None else bool(options.no_wrap)
-    offsets = [] if no_wrap else _breaks(plain, width)
-    if offsets is None:
-        return None
     get_style = console.get_style
     null = Style.null()
     base = [get_style(text.style, default=null)] if text.style else []
     styles = [get_style(span.style, default=null) for span in spans]
     combined: dict[tuple[int, ...], Style] = {}
     lines: list[list[Segment]] = []
-    for start, end in zip([0, *offsets], [*offsets, length], strict=True):
-        # Text.divide: each line keeps the parts of the spans it holds.
-        line_spans = [
-            (max(span.start, start) - start, min(span.end, end) - start, index)
-            for index, span in enumerate(spans)
-            if min(span.end, end) > max(span.start, start)
-        ]
-        cut = end
-        if end - start > width and not no_wrap:  # Text.rstrip_end: spaces beyond the width go
-            excess = end - start - width
-            spaces = len(plain[start:end]) - len(plain[start:end].rstrip())
-            cut = end - min(spaces, excess)
-            if cut < end:
-                limit = cut - start
-                line_spans = [(a, min(b, limit), i) for a, b, i in line_spans if a < limit]
-        if cut - start > width:
-            return None  # cropped with an ellipsis or folded: rich's own layout does that
-        line_text = plain[start:cut] + " " * (width - (cut - start))  # justify="left" pads with the line's style
-        bounds = sorted({0, width, *(a for a, _, _ in line_spans), *(b for _, b, _ in line_spans)})
-        segments = []
-        for left, right in pairwise(bounds):
-            active = tuple(i for a, b, i in line_spans if a <= left and b >= right)
-            style = combined.get(active)
-            if style is None:
-                style = combined[active] = Style.combine([null, *base, *(styles[i] for i in active)])
-            segments.append(Segment(line_text[left:right], style))
-        lines.append(segments)
+    piece_start = 0
+    for piece in plain.split("\n"):  # Text.split: each line break starts a paragraph of its own
+        offsets = [] if no_wrap else _breaks(piece, width)
+        if offsets is None:
+            return None
+        for line_start, line_end in zip([0, *offsets], [*offsets, len(piece)], strict=True):
+            start, end = piece_start + line_start, piece_start + line_end
+            # Text.divide: each line keeps the parts of the spans it holds.
+            line_spans = [
+                (max(span.start, start) - start, min(span.end, end) - start, index)
+                for index, span in enumerate(spans)
+                if min(span.end, end) > max(span.start, start)
+            ]
+            cut = end
+            if end - start > width and not no_wrap:  # Text.rstrip_end: spaces beyond the width go
+                excess = end - start - width
+                spaces = len(plain[start:end]) - len(plain[start:end].rstrip())
+                cut = end - min(spaces, excess)
+                if cut < end:
+                    limit = cut - start
+                    line_spans = [(a, min(b, limit), i) for a, b, i in line_spans if a < limit]
+            if cut - start > width:
+                return None  # cropped with an ellipsis or folded: rich's own layout does that
+            line_text = plain[start:cut]
+            if pad:  # justify="left" pads with the text's own style
+                line_text += " " * (width - (cut - start))
+            bounds = sorted({0, len(line_text), *(a for a, _, _ in line_spans), *(b for _, b, _ in line_spans)})
+            segments = []
+            for left, right in pairwise(bounds):
+                active = tuple(i for a, b, i in line_spans if a <= left and b >= right)
+                style = combined.get(active)
+                if style is None:
+                    style = combined[active] = Style.combine([null, *base, *(styles[i] for i in active)])
+                segments.append(Segment(line_text[left:right], style))
+            lines.append(segments)
+        piece_start += len(piece) + 1
     return lines
 
 

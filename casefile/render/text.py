@@ -17,7 +17,7 @@ from rich.text import Text
 
 from casefile.facts import CASE_FACTS
 from casefile.render.escape import terminal_safe
-from casefile.render.layout import Hanging, QuickTable
+from casefile.render.layout import Hanging, Page, Paragraph, QuickTable, paragraphs
 from casefile.report import SECTIONS, outcome_effects
 from casefile.results import Assessment, JurisdictionResult
 from casefile.rulebook import default_rulebook
@@ -63,16 +63,18 @@ def warnings(a: Assessment) -> list[RenderableType]:
 
 
 def render_evaluate(a: Assessment, console: Console) -> None:
-    console.print(notice(a.disclaimer))
-    console.print(header(a))
+    page = Page()
+    page.add(notice(a.disclaimer))
+    page.add(header(a))
     for w in warnings(a):
-        console.print(w)
+        page.add(w)
     for j in a.jurisdictions:
-        console.print()
-        console.print(jurisdiction_block(j, a))
-    console.print()
-    console.print(sources_block(a, (s for j in a.jurisdictions for f in j.fired for s in f.sources)))
-    console.print(notice(a.disclaimer))
+        page.add()
+        page.add(jurisdiction_block(j, a))
+    page.add()
+    page.add(sources_block(a, (s for j in a.jurisdictions for f in j.fired for s in f.sources)))
+    page.add(notice(a.disclaimer))
+    page.print(console)
 
 
 def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
@@ -166,7 +168,7 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
             for cav in shown.caveats:
                 parts.append(_hang(f"⚠ {cav}", style="yellow"))
     return Panel(
-        Group(*parts),
+        Group(*paragraphs(parts)),
         title=title,
         title_align="left",
         box=box.ROUNDED,
@@ -202,4 +204,4 @@ def sources_block(a: Assessment, refs: Iterable[str]) -> RenderableType:
         if note.status:
             text.append(f"\n⚠ {', '.join(note.status)}: {note.note}", style="yellow")
         table.add_row(ref, text)
-    return Group(Text("Sources", style="bold underline"), table)
+    return Group(Paragraph(Text("Sources", style="bold underline")), table)
