@@ -60,19 +60,26 @@ class Hanging:
         # The text column: its longest line, at most what is left (what the grid's measuring arrives at).
         longest = max((cell_len(line) for line in text.plain.splitlines()), default=0)
         second = max(min(longest, available - first), 1)
-        cell_options = options.update(
-            width=second, justify="left", no_wrap=False, overflow="ellipsis", height=None, highlight=False
-        )
-        lines = paragraph_lines(console, text, cell_options)
+        no_wrap = bool(text.no_wrap)  # the column wraps; a text may say otherwise
+        lines = _lines(console, text, second, text.justify or "left", no_wrap)
         if lines is None:
+            cell_options = options.update(
+                width=second, justify="left", no_wrap=False, overflow="ellipsis", height=None, highlight=False
+            )
             lines = console.render_lines(text, cell_options, style=console.get_style("none"))
         bullet_style = console.get_style(self.bullet_column_style or "")
         bullets = self._bullet_lines(console, options, first, bullet_style)
-        row_height = max(len(bullets), len(lines))
-        height = max(1, row_height)
-        bullets = Segment.set_shape(Segment.align_top(bullets, first, row_height, bullet_style), first, height)
         text_style = console.get_style("")
-        lines = Segment.set_shape(Segment.align_top(lines, second, row_height, text_style), second, height)
+        # The grid: both cells as tall as the row, blank lines below, each line as wide as its column.
+        row_height = max(len(bullets), len(lines))
+        if row_height:
+            if len(bullets) < row_height:
+                bullets = bullets + [[Segment(" " * first, bullet_style)]] * (row_height - len(bullets))
+            if len(lines) < row_height:
+                lines = lines + [[Segment(" " * second, text_style)]] * (row_height - len(lines))
+        else:
+            bullets = Segment.set_shape(bullets, first, 1)
+            lines = Segment.set_shape(lines, second, 1)
         new_line = Segment.line()
         for bullet_line, line in zip(bullets, lines, strict=True):
             yield from bullet_line
@@ -228,9 +235,13 @@ def paragraph_lines(console: Console, text: Text, options: ConsoleOptions) -> li
     (tabs, wide or zero-width characters, a word longer than the line, centring): the same breaks as rich's
     ``divide_line``, the same trailing spaces, the same segments and styles.
     """
-    width = options.max_width
-    plain = text.plain
     justify = text.justify or options.justify or "default"
+    no_wrap = text.no_wrap if text.no_wrap is not None else bool(options.no_wrap)
+    return _lines(console, text, options.max_width, justify, no_wrap)
+
+
+def _lines(console: Console, text: Text, width: int, justify: str, no_wrap: bool) -> list[list[Segment]] | None:
+    plain = text.plain
     if justify not in ("left", "default") or width < 1 or "\t" in plain:
         return None
     if not _narrow(plain.replace("\n", "") if "\n" in plain else plain):
@@ -241,7 +252,6 @@ def paragraph_lines(console: Console, text: Text, options: ConsoleOptions) -> li
     for span in spans:
         if not 0 <= span.start < span.end <= length:
             return None
-    no_wrap = text.no_wrap if text.no_wrap is not None else bool(options.no_wrap)
     get_style = console.get_style
     null = Style.null()
     base = [get_style(text.style, default=null)] if text.style else []
@@ -285,6 +295,17 @@ def paragraph_lines(console: Console, text: Text, options: ConsoleOptions) -> li
             lines.append(segments)
         piece_start += len(piece) + 1
     return lines
+
+
+def _fitted(low: int, high: int, width: int) -> tuple[int, int]:
+    """What ``Measurement.get`` makes of a measure: normalized, at most `width`, (0, 0) below one cell."""
+    low = max(0, min(max(0, low), high))
+    high = min(max(0, max(low, high)), width)
+    low = min(low, width)
+    if high < 1:
+        return 0, 0
+    low = min(max(0, low), high)
+    return max(0, low), max(0, max(low, high))
 
 
 class QuickTable(Table):
@@ -354,15 +375,13 @@ class QuickTable(Table):
         for (left, right), cell in zip(pads, prepared[column._index], strict=True):
             extra = left + right
             if max_width - extra < 1:  # Padding.__rich_measure__
-                padded = Measurement(max_width, max_width)
+                low, high = max_width, max_width
             else:
-                inner = cell.__rich_measure__(console, options).normalize().with_maximum(max_width)  # Measurement.get
-                inner = Measurement(0, 0) if inner.maximum < 1 else inner.normalize()
-                padded = Measurement(inner.minimum + extra, inner.maximum + extra).with_maximum(max_width)
-            padded = padded.normalize().with_maximum(max_width)  # Measurement.get of the padded cell
-            padded = Measurement(0, 0) if padded.maximum < 1 else padded.normalize()
-            minimums.append(padded.minimum)
-            maximums.append(padded.maximum)
+                low, high = _fitted(*cell.__rich_measure__(console, options), max_width)  # Measurement.get
+                low, high = min(low + extra, max_width), min(high + extra, max_width)
+            low, high = _fitted(low, high, max_width)  # Measurement.get of the padded cell
+            minimums.append(low)
+            maximums.append(high)
         measurement = Measurement(
             max(minimums) if minimums else 1, max(maximums) if maximums else max_width
         ).with_maximum(max_width)
@@ -386,38 +405,49 @@ class QuickTable(Table):
         if table_box and self.show_edge:
             yield Segment(table_box.get_top(widths), border_style)
             yield new_line
-        columns = [(column, prepared[index], self._cell_padding(index)) for index, column in enumerate(self.columns)]
-        row_count = len(self.rows) + (1 if self.show_header else 0)
-        for index in range(row_count):
-            header = self.show_header and index == 0
-            first, last = index == 0, index == row_count - 1
-            cells: list[list[list[Segment]]] = []
-            styles: list[Style] = []
-            for width, (column, paragraphs, pads) in zip(widths, columns, strict=True):
-                style = (
-                    get_style(self.header_style or "") + get_style(column.header_style)
-                    if header
-                    else get_style(column.style or "")
-                ) + Style.null()
-                cell_options = options.update(
+        header_style = get_style(self.header_style or "")
+        columns = [
+            (
+                prepared[index],
+                self._cell_padding(index),
+                options.update(
                     width=width,
                     justify=column.justify,
                     no_wrap=column.no_wrap,
                     overflow=column.overflow,
                     height=None,
                     highlight=column.highlight,
-                )
+                ),
+                header_style + get_style(column.header_style) + null,
+                get_style(column.style or "") + null,
+            )
+            for index, (column, width) in enumerate(zip(self.columns, widths, strict=True))
+        ]
+        row_count = len(self.rows) + (1 if self.show_header else 0)
+        for index in range(row_count):
+            header = self.show_header and index == 0
+            first, last = index == 0, index == row_count - 1
+            cells: list[list[list[Segment]]] = []
+            styles: list[Style] = []
+            for paragraphs, pads, cell_options, head_style, cell_style in columns:
+                style = head_style if header else cell_style
                 left, right = pads[index]
-                lines = self._cell_lines(console, paragraphs[index], cell_options, left, right, style)
-                cells.append(lines)
+                cells.append(self._cell_lines(console, paragraphs[index], cell_options, left, right, style))
                 styles.append(style)
-            max_height = max(1, *(len(lines) for lines in cells))
+            # Table: every cell as tall as the row, blank lines below (a header's above), each line `width` wide.
             row_height = max(len(lines) for lines in cells)
-            align = Segment.align_bottom if header else Segment.align_top
-            cells = [
-                Segment.set_shape(align(lines, width, row_height, style), width, max_height)
-                for lines, width, style in zip(cells, widths, styles, strict=True)
-            ]
+            max_height = max(1, row_height)
+            if row_height and min(widths) > 0:
+                for number, (lines, width, style) in enumerate(zip(cells, widths, styles, strict=True)):
+                    if len(lines) < max_height:
+                        blank = [[Segment(" " * width, style)]] * (max_height - len(lines))
+                        cells[number] = blank + lines if header else lines + blank
+            else:
+                align = Segment.align_bottom if header else Segment.align_top
+                cells = [
+                    Segment.set_shape(align(lines, width, row_height, style), width, max_height)
+                    for lines, width, style in zip(cells, widths, styles, strict=True)
+                ]
             if table_box:
                 edge_left, edge_right, divider = (
                     (table_box.head_left, table_box.head_right, table_box.head_vertical)
