@@ -13,11 +13,12 @@ Every renderer uses :data:`SECTIONS` for its headings, so the same section has t
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import Field, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -184,7 +185,61 @@ def cite(ref: str, note: SourceNote | None) -> str:
 # ---------------------------------------------------------------------------------------------------- model
 
 
-@dataclass
+def record(cls: type[_T]) -> type[_T]:
+    """What ``@dataclass`` gives the plain records below — an ``__init__`` taking the fields in order or by name,
+    defaults (``field(default_factory=...)`` too), ``repr`` and equality — without writing and compiling source code
+    for each class, which cost ~0.4 ms a class (~5 ms of every command's start-up)."""
+    names = tuple(inspect.get_annotations(cls))
+    defaults: dict[str, Any] = {}
+    factories: dict[str, Any] = {}
+    for name in names:
+        value = cls.__dict__.get(name, _MISSING)
+        if isinstance(value, Field):
+            factories[name] = value.default_factory
+            delattr(cls, name)
+        elif value is not _MISSING:
+            defaults[name] = value
+    title = cls.__qualname__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if len(args) > len(names):
+            raise TypeError(f"{title}() takes {len(names)} arguments but {len(args)} were given")
+        values = dict(zip(names, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in names or name in values:
+                raise TypeError(f"{title}() got an unexpected or repeated argument {name!r}")
+            values[name] = value
+        for name in names:
+            if name not in values:
+                if name in factories:
+                    values[name] = factories[name]()
+                elif name in defaults:
+                    values[name] = defaults[name]
+                else:
+                    raise TypeError(f"{title}() missing argument {name!r}")
+        self.__dict__.update(values)
+
+    def __repr__(self: Any) -> str:
+        return f"{title}({', '.join(f'{name}={getattr(self, name)!r}' for name in names)})"
+
+    def __eq__(self: Any, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in names)
+
+    cls.__init__ = __init__  # type: ignore[misc]
+    cls.__repr__ = __repr__  # type: ignore[method-assign]
+    cls.__eq__ = __eq__  # type: ignore[method-assign]
+    cls.__hash__ = None  # type: ignore[assignment]
+    cls.__match_args__ = names  # type: ignore[attr-defined]
+    return cls
+
+
+_MISSING = object()
+_T = TypeVar("_T")
+
+
+@record
 class Shown:
     """One outcome as shown: its words, its confidence and the caveats of the rules that decide it."""
 
@@ -202,13 +257,13 @@ class Shown:
         return words(self.outcome) + mark
 
 
-@dataclass
+@record
 class FactLine:
     label: str
     value: str
 
 
-@dataclass
+@record
 class Row:
     code: str
     name: str
@@ -220,7 +275,7 @@ class Row:
     outcome: Shown
 
 
-@dataclass
+@record
 class Difference:
     code: str
     name: str
@@ -229,13 +284,13 @@ class Difference:
     codes: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class UnknownLine:
     question: str
     effects: list[tuple[str, str]]  # (codes, "if yes → …; if no → …")
 
 
-@dataclass
+@record
 class Line:
     """One plain line tied to a jurisdiction (why-not, depends-on, caveat)."""
 
@@ -245,7 +300,7 @@ class Line:
     note: str = ""
 
 
-@dataclass
+@record
 class Card:
     """A jurisdiction's card; jurisdictions whose cards would read the same share one ("PL, FI")."""
 
@@ -263,13 +318,13 @@ class Card:
     codes: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class GlossaryEntry:
     term: str
     text: str
 
 
-@dataclass
+@record
 class DetailRule:
     rule: str
     title: str
@@ -283,7 +338,7 @@ class DetailRule:
     overridden_by: list[str]
 
 
-@dataclass
+@record
 class Detail:
     code: str
     name: str
@@ -293,7 +348,7 @@ class Detail:
     depends_on: list[Line]
 
 
-@dataclass
+@record
 class Report:
     kind: str
     who: str
@@ -562,7 +617,7 @@ def glossary_for(text: str) -> list[GlossaryEntry]:
     """
     folded = _fold(text)
     return [
-        replace(entry)
+        GlossaryEntry(entry.term, entry.text)
         for entry, forms in _glossary_forms()
         if any(_uses(text, folded, form, case) for form, case in forms)
     ]
