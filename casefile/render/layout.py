@@ -208,24 +208,31 @@ def _narrow(plain: str) -> bool:
     return True
 
 
-_WORD = re.compile(r"\s*\S+\s*")  # what rich calls a word: the word, and the spaces on either side of it
+_RUN = re.compile(r"\S+")
 
 
 def _breaks(plain: str, width: int) -> list[int] | None:
     """Where rich's ``divide_line`` breaks `plain` (every character one cell wide) into lines of `width`, or None
-    where a word is longer than a line (rich then folds or crops it)."""
+    where a word is longer than a line (rich then folds or crops it). A word, for rich, is a run of non-spaces with
+    the spaces after it (the first also with the spaces before it)."""
+    if len(plain) <= width:
+        return []
+    runs = [run.span() for run in _RUN.finditer(plain)]
     breaks: list[int] = []
     offset = 0
-    for word in _WORD.finditer(plain):
-        start, end = word.span()
-        length = len(word.group().rstrip())
+    last = len(runs) - 1
+    for number, (start, end) in enumerate(runs):
+        if not number:
+            start = 0
+        length = end - start  # the word without the spaces after it
+        size = (runs[number + 1][0] if number < last else len(plain)) - start
         if length > width:
             return None
         if width - offset >= length:
-            offset += end - start
+            offset += size
         elif offset and start:
             breaks.append(start)
-            offset = end - start
+            offset = size
     return breaks
 
 
@@ -284,6 +291,15 @@ def _lines(console: Console, text: Text, width: int, justify: str, no_wrap: bool
             line_text = plain[start:cut]
             if pad:  # justify="left" pads with the text's own style
                 line_text += " " * (width - (cut - start))
+            if not line_spans:
+                if line_text:
+                    style = combined.get(())
+                    if style is None:
+                        style = combined[()] = Style.combine([null, *base])
+                    lines.append([Segment(line_text, style)])
+                else:
+                    lines.append([])
+                continue
             bounds = sorted({0, len(line_text), *(a for a, _, _ in line_spans), *(b for _, b, _ in line_spans)})
             segments = []
             for left, right in pairwise(bounds):
