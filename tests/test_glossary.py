@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casefile.report import GlossaryEntry, _fold, glossary_entries, glossary_for
+from casefile.report import GlossaryEntry, _fold, _glossary_data, glossary_entries, glossary_for
 
 
 def by_regex(text: str) -> list[GlossaryEntry]:
@@ -80,3 +83,15 @@ pieces = st.sampled_from(
 @given(st.lists(pieces, max_size=12).map("".join))
 def test_any_text_lists_what_the_regular_expressions_find(text: str) -> None:
     assert glossary_for(text) == by_regex(text)
+
+
+def test_the_glossary_reads_the_same_through_the_cache_and_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = yaml.safe_load((Path(__file__).parent.parent / "casefile" / "glossary.yaml").read_text(encoding="utf-8"))
+    monkeypatch.setenv("CASEFILE_CACHE_DIR", str(tmp_path))
+    assert _glossary_data() == shipped  # parsed, and the cache written
+    assert list(tmp_path.iterdir())
+    assert _glossary_data() == shipped  # read back from the cache
+    monkeypatch.setenv("CASEFILE_CACHE", "off")
+    assert _glossary_data() == shipped  # libyaml (or PyYAML's own parser)
