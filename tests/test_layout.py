@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from casefile.render.layout import Hanging, Paragraph, QuickTable
+from casefile.render.layout import Hanging, Paragraph, QuickTable, Stack
 
 WORDS = [
     "a", "the", "refusal", "likely", "Migri", "★", "⚠", "→", "“quoted”", "abcdefghijklmnopqrstuvwxyz", "x-y", "é",
@@ -169,3 +169,34 @@ def test_a_quick_table_is_drawn_as_rich_draws_the_table(
         return t
 
     assert printed(table(QuickTable), columns, colour) == printed(table(Table), columns, colour)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    parts=st.lists(st.tuples(st.sampled_from(["item", "paragraph", "table"]), texts(), texts()), max_size=5),
+    columns=st.integers(1, 120),
+    colour=st.booleans(),
+)
+def test_a_stack_in_a_panel_is_drawn_as_a_group_in_the_panel(
+    parts: list[tuple[str, str | Text, str | Text]], columns: int, colour: bool
+) -> None:
+    def made() -> list[object]:
+        out: list[object] = []
+        for kind, one, two in parts:
+            one = one.copy() if isinstance(one, Text) else one
+            two = two.copy() if isinstance(two, Text) else two
+            if kind == "item":
+                out.append(Hanging(" •", one, 2))
+            elif kind == "paragraph":
+                out.append(Paragraph(one if isinstance(one, Text) else Text(one)))
+            else:
+                table = QuickTable.grid(padding=(0, 1))
+                table.add_column(style="bold", no_wrap=True)
+                table.add_column()
+                table.add_row(one, two)
+                out.append(table)
+        return out
+
+    quick = Panel(Stack(made()), title=Text("DE Germany"), title_align="left", padding=0)  # type: ignore[arg-type]
+    plain = Panel(Group(*made()), title=Text("DE Germany"), title_align="left")  # type: ignore[arg-type]
+    assert printed(quick, columns, colour) == printed(plain, columns, colour)

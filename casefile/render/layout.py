@@ -51,12 +51,22 @@ class Hanging:
         return grid
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        rows = self.rows(console, options)
+        if rows is None:
+            yield self.grid()
+            return
+        new_line = Segment.line()
+        for row in rows[0]:
+            yield from row
+            yield new_line
+
+    def rows(self, console: Console, options: ConsoleOptions) -> tuple[list[list[Segment]], int] | None:
+        """The item's lines and their width, or None where the width leaves the text no room (the grid draws it)."""
         available = options.max_width
         first = self.width + 1  # the fixed column and its right padding (the last column has none)
         text = as_text(console, self.text, options)
         if available - first < 1:
-            yield self.grid()
-            return
+            return None
         # The text column: its longest line, at most what is left (what the grid's measuring arrives at).
         longest = max((cell_len(line) for line in text.plain.splitlines()), default=0)
         second = max(min(longest, available - first), 1)
@@ -80,11 +90,7 @@ class Hanging:
         else:
             bullets = Segment.set_shape(bullets, first, 1)
             lines = Segment.set_shape(lines, second, 1)
-        new_line = Segment.line()
-        for bullet_line, line in zip(bullets, lines, strict=True):
-            yield from bullet_line
-            yield from line
-            yield new_line
+        return [[*bullet, *line] for bullet, line in zip(bullets, lines, strict=True)], first + second
 
     def _bullet_lines(self, console: Console, options: ConsoleOptions, first: int, style: Style) -> list[list[Segment]]:
         bullet = self.bullet
@@ -146,15 +152,19 @@ class Paragraph:
         return self.measured
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        text = self._text(console, options)
-        lines = paragraph_lines(console, text, options) if text.end == "\n" else None
+        lines = self.lines(console, options)
         if lines is None:
-            yield from text.__rich_console__(console, options)
+            yield from self._text(console, options).__rich_console__(console, options)
             return
         new_line = Segment.line()
         for line in lines:
             yield from line
             yield new_line
+
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]] | None:
+        """The text's lines (each character one cell wide), or None where rich lays it out."""
+        text = self._text(console, options)
+        return paragraph_lines(console, text, options) if text.end == "\n" else None
 
 
 class Page:
@@ -180,6 +190,51 @@ def _plain_layout(text: Text) -> bool:
     """Whether `text` asks for nothing of its own that ``console.print`` would drop (justification, overflow,
     no wrapping, an end other than a line break): printed alone or in a group, it then reads the same."""
     return text.end == "\n" and text.justify is None and text.overflow is None and text.no_wrap is None
+
+
+class Stack:
+    """Parts one below the other with `margin` spaces on either side, as ``Padding(Group(*parts), (0, margin))``
+    draws them inside a panel's border, each line padded to the width; where a part's lines are already known
+    (:class:`Hanging`, :class:`Paragraph`), without rendering them twice over. Only for parts that end their last
+    line (list items, paragraphs, tables)."""
+
+    def __init__(self, parts: list[RenderableType], margin: int = 1) -> None:
+        self.parts = parts
+        self.margin = margin
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width - 2 * self.margin
+        if width < 1 or not all(isinstance(part, Hanging | Paragraph | Table) for part in self.parts):
+            yield Padding(Group(*self.parts), (0, self.margin))
+            return
+        inner = options.update_width(width)
+        null = Style.null()
+        edge = Segment(" " * self.margin, null)
+        new_line = Segment.line()
+        for part in self.parts:
+            lines = None
+            if isinstance(part, Hanging):
+                rows = part.rows(console, inner)
+                if rows is not None:
+                    lines = (
+                        rows[0]
+                        if rows[1] == width
+                        else [[*row, Segment(" " * (width - rows[1]), null)] for row in rows[0]]
+                    )
+            elif isinstance(part, Paragraph):
+                quick = part.lines(console, inner)
+                if quick is not None:  # every character one cell wide
+                    lines = []
+                    for line in quick:
+                        short = width - sum(len(segment.text) for segment in line)
+                        lines.append([*line, Segment(" " * short, null)] if short else line)
+            if lines is None:
+                lines = console.render_lines(part, inner, style=null)
+            for line in lines:
+                yield edge
+                yield from line
+                yield edge
+                yield new_line
 
 
 def paragraphs(parts: list[RenderableType]) -> list[RenderableType]:

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from casefile.facts import CASE_FACTS
 from casefile.render.escape import terminal_safe
-from casefile.render.layout import Hanging, Page, Paragraph, QuickTable, paragraphs
+from casefile.render.layout import Hanging, Page, Paragraph, QuickTable, Stack, paragraphs
 from casefile.report import SECTIONS, outcome_effects
 from casefile.results import Assessment, JurisdictionResult
 from casefile.rulebook import default_rulebook
@@ -168,7 +168,8 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
             for cav in shown.caveats:
                 parts.append(_hang(f"⚠ {cav}", style="yellow"))
     return Panel(
-        Group(*paragraphs(parts)),
+        Stack(paragraphs(parts)),
+        padding=0,  # the stack's margins
         title=title,
         title_align="left",
         box=box.ROUNDED,
