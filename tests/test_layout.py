@@ -19,8 +19,9 @@ from casefile.render.layout import Hanging, Paragraph, QuickTable, Stack
 WORDS = [
     "a", "the", "refusal", "likely", "Migri", "★", "⚠", "→", "“quoted”", "abcdefghijklmnopqrstuvwxyz", "x-y", "é",
     "  ", "   ", "\u00a0", "—", "[bold]b[/bold]", ":warning:", "two\nlines", "\n",
+    "日本語", "⚡", "⚡⚡⚡⚡⚡⚡⚡⚡",
 ]  # fmt: skip
-ODD_WORDS = ["日本語", "tab\there", "\x1b[31m", "⚡", "e\u0301", "\u200d"]  # what only rich lays out
+ODD_WORDS = ["tab\there", "\x1b[31m", "e\u0301", "\u200d", "\u2764\ufe0f"]  # what only rich lays out
 STYLES = ["", "bold", "dim", "yellow", "bold red", "cyan", "bold magenta", "on blue", "underline"]
 
 

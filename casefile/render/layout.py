@@ -223,10 +223,10 @@ class Stack:
                     )
             elif isinstance(part, Paragraph):
                 quick = part.lines(console, inner)
-                if quick is not None:  # every character one cell wide
+                if quick is not None:
                     lines = []
                     for line in quick:
-                        short = width - sum(len(segment.text) for segment in line)
+                        short = width - sum(cell_len(segment.text) for segment in line)
                         lines.append([*line, Segment(" " * short, null)] if short else line)
             if lines is None:
                 lines = console.render_lines(part, inner, style=null)
@@ -263,14 +263,30 @@ def _narrow(plain: str) -> bool:
     return True
 
 
+def _cells(piece: str) -> list[int] | None:
+    """How many cells `piece` takes up to each character (``[0, …, cell_len(piece)]``), where its characters take
+    one or two cells each; None where a character takes none (combining marks, joiners: rich measures those)."""
+    if "\u200d" in piece or "\ufe0f" in piece:
+        return None
+    cells = [0]
+    total = 0
+    for char in piece:
+        size = 1 if char in _NARROW else get_character_cell_size(char)
+        if size != 1 and size != 2:
+            return None
+        total += size
+        cells.append(total)
+    return cells
+
+
 _RUN = re.compile(r"\S+")
 
 
-def _breaks(plain: str, width: int) -> list[int] | None:
-    """Where rich's ``divide_line`` breaks `plain` (every character one cell wide) into lines of `width`, or None
-    where a word is longer than a line (rich then folds or crops it). A word, for rich, is a run of non-spaces with
-    the spaces after it (the first also with the spaces before it)."""
-    if len(plain) <= width:
+def _breaks(plain: str, width: int, cells: list[int] | None = None) -> list[int] | None:
+    """Where rich's ``divide_line`` breaks `plain` into lines of `width` cells, or None where a word is longer than
+    a line (rich then folds or crops it). A word, for rich, is a run of non-spaces with the spaces after it (the
+    first also with the spaces before it). `cells`: as :func:`_cells` gives them, where a character may take two."""
+    if (cells[-1] if cells else len(plain)) <= width:
         return []
     runs = [run.span() for run in _RUN.finditer(plain)]
     breaks: list[int] = []
@@ -279,8 +295,11 @@ def _breaks(plain: str, width: int) -> list[int] | None:
     for number, (start, end) in enumerate(runs):
         if not number:
             start = 0
-        length = end - start  # the word without the spaces after it
-        size = (runs[number + 1][0] if number < last else len(plain)) - start
+        following = runs[number + 1][0] if number < last else len(plain)
+        if cells:
+            length, size = cells[end] - cells[start], cells[following] - cells[start]
+        else:
+            length, size = end - start, following - start  # the word without and with the spaces after it
         if length > width:
             return None
         if width - offset >= length:
@@ -306,8 +325,6 @@ def _lines(console: Console, text: Text, width: int, justify: str, no_wrap: bool
     plain = text.plain
     if justify not in ("left", "default") or width < 1 or "\t" in plain:
         return None
-    if not _narrow(plain.replace("\n", "") if "\n" in plain else plain):
-        return None
     pad = justify == "left"
     length = len(plain)
     spans = text.spans
@@ -322,7 +339,12 @@ def _lines(console: Console, text: Text, width: int, justify: str, no_wrap: bool
     lines: list[list[Segment]] = []
     piece_start = 0
     for piece in plain.split("\n"):  # Text.split: each line break starts a paragraph of its own
-        offsets = [] if no_wrap else _breaks(piece, width)
+        cells = None
+        if not _narrow(piece):
+            cells = _cells(piece)
+            if cells is None:
+                return None
+        offsets = [] if no_wrap else _breaks(piece, width, cells)
         if offsets is None:
             return None
         for line_start, line_end in zip([0, *offsets], [*offsets, len(piece)], strict=True):
@@ -341,11 +363,12 @@ def _lines(console: Console, text: Text, width: int, justify: str, no_wrap: bool
                 if cut < end:
                     limit = cut - start
                     line_spans = [(a, min(b, limit), i) for a, b, i in line_spans if a < limit]
-            if cut - start > width:
+            used = cells[cut - piece_start] - cells[line_start] if cells else cut - start
+            if used > width:
                 return None  # cropped with an ellipsis or folded: rich's own layout does that
             line_text = plain[start:cut]
             if pad:  # justify="left" pads with the text's own style
-                line_text += " " * (width - (cut - start))
+                line_text += " " * (width - used)
             if not line_spans:
                 if line_text:
                     style = combined.get(())
