@@ -1,12 +1,20 @@
-"""A list item whose wrapped lines keep their indent, drawn as a two-column ``rich`` grid draws it, without the grid.
+"""The terminal reports' layout: what rich's tables, grids and texts draw, drawn the same but faster.
 
-Every bullet, warning and card line of the terminal reports is such an item, and a cold ``casefile compare`` printed
-some 300 of them: each as a ``Table.grid`` that measured its cells, laid out its columns and rendered them through
-several nested renderables, which was most of the time the terminal handout took. :class:`Hanging` gives the same
-segments — the same characters, styles and padding at every width, with or without colour — from one wrap of the
-text: the bullet column is as wide as the grid's fixed column plus its one space, and the text column as wide as its
-longest line, or the rest of the width where it is longer (``tests/test_hanging.py`` checks it against the grid).
-Where the width leaves the text no room at all, it draws the grid itself.
+A cold ``casefile compare`` printed some 80 list items, each a two-column ``Table.grid`` that measured its cells,
+laid out its columns and rendered them through several nested renderables, and rich's ``Text`` measured every word
+of every line one by one: that was most of the time the terminal reports took. This module gives the same segments
+— the same characters, spaces, styles and colour codes, at every width — with less work:
+
+* :func:`paragraph_lines` lays out a text as rich does (its line-breaking rule, the same trailing spaces, padding
+  and segments), and answers None for what only rich does (tabs, combining marks, a word longer than the line);
+* :class:`Paragraph` is a text laid out that way (a table cell, or a part of a page or panel);
+* :class:`Hanging` is a list item whose wrapped lines keep their indent, as the two-column grid draws it;
+* :class:`QuickTable` is rich's ``Table`` with its text cells measured and drawn directly;
+* :class:`Stack` is a panel's content, one part below the other, without rendering them twice over;
+* :class:`Page` collects what a report prints and prints it at once.
+
+Wherever something falls outside what they reproduce, rich draws it. ``tests/test_layout.py`` compares each with
+what rich draws, on generated texts and styles, at widths 1 to 120, with and without colour.
 """
 
 from __future__ import annotations
@@ -240,12 +248,6 @@ class Stack:
 def paragraphs(parts: list[RenderableType]) -> list[RenderableType]:
     """The parts of a group with each ``Text`` laid out as a :class:`Paragraph`."""
     return [Paragraph(part) if isinstance(part, Text) and part.end == "\n" else part for part in parts]
-
-
-def hanging(bullet: str | Text, text: str | Text, width: int | None = None) -> RenderableType:
-    """A list item: ``bullet`` (padded to ``width``, by default its own length), then ``text`` with a hanging
-    indent."""
-    return Hanging(bullet, text, len(bullet) if width is None else width)
 
 
 _NARROW: set[str] = set(" abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,;:!?'\"()[]-/")
