@@ -49,7 +49,7 @@ def printed(renderable: object, width: int, colour: bool) -> str:
     return out.getvalue()
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(
     parts=st.lists(texts(), min_size=1, max_size=4),
     justify=st.sampled_from([None, "left", "default", "center"]),
@@ -76,7 +76,7 @@ def test_a_paragraph_is_drawn_as_its_text_is(
         assert printed(Paragraph(texts_[0].copy()), columns, colour) == printed(texts_[0].copy(), columns, colour)
 
 
-@settings(max_examples=400, deadline=None, derandomize=True)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     text=texts(),
     bullet=st.sampled_from(["", " •", "  ⚠", " ?", "!", "    "]),
@@ -100,7 +100,7 @@ def test_a_list_item_is_drawn_as_the_grid_draws_it(
     assert printed(item, columns, colour) == printed(item.grid(), columns, colour)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(
     rows=st.lists(st.tuples(texts(), texts(), texts()), min_size=1, max_size=5),
     no_wrap=st.tuples(st.booleans(), st.booleans(), st.booleans()),
@@ -128,7 +128,7 @@ def test_a_table_cell_is_drawn_as_its_text_is(
     assert printed(table(fast), columns, colour) == printed(table(same), columns, colour)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(
     rows=st.lists(st.tuples(texts(), texts(), texts()), max_size=5),
     headers=st.tuples(texts(), texts(), texts()),
@@ -172,7 +172,7 @@ def test_a_quick_table_is_drawn_as_rich_draws_the_table(
     assert printed(table(QuickTable), columns, colour) == printed(table(Table), columns, colour)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(
     parts=st.lists(st.tuples(st.sampled_from(["item", "paragraph", "table"]), texts(), texts()), max_size=5),
     columns=st.integers(1, 120),
