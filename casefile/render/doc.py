@@ -6,15 +6,16 @@ self-contained HTML page (inline CSS, no script, nothing loaded from the network
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from rich.console import Console
 
 from casefile import __version__
 from casefile.render.escape import markdown_safe, terminal_safe
+from casefile.report import record
 
 
-@dataclass
+@record
 class Doc:
     title: str
     notice: str

@@ -13,7 +13,6 @@ from rich.text import Text
 
 from casefile.render.escape import markdown_safe, terminal_safe
 from casefile.render.layout import Hanging, Page, QuickTable
-from casefile.render.markdown import cell
 from casefile.render.text import OUTCOME_STYLE, notice
 from casefile.report import DIFFERENCES_NOTE, MATRIX_LEGEND, SECTIONS, Report, Shown, words
 
@@ -41,6 +40,8 @@ def _shown_md(s: Shown) -> str:
 
 def handout_markdown(r: Report) -> str:
     """The handout as a Markdown document."""
+    from casefile.render.markdown import cell  # not for the terminal: its import is not every command's
+
     out: list[str] = [f"> **⚠ {r.disclaimer}**", "", f"# {_md(r.who)}", ""]
     meta = (
         f"{'Comparison across jurisdictions' if r.kind == 'compare' else 'Assessment'} · assessed as of **{r.as_of}**"
