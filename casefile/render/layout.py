@@ -488,7 +488,9 @@ class QuickTable(Table):
 
     def _render(self, console: Console, options: ConsoleOptions, widths: list[int]) -> RenderResult:
         prepared = self._prepared()
-        if prepared is None:
+        rows = self.box and (self.box.mid_left, self.box.mid_vertical, self.box.mid_right)
+        if prepared is None or (rows and rows != (self.box.foot_left, self.box.foot_vertical, self.box.foot_right)):
+            # (rich's releases differ in which of a box's two kinds of row line they draw where)
             yield from super()._render(console, options, widths)
             return
         get_style = console.get_style
@@ -512,7 +514,7 @@ class QuickTable(Table):
                     no_wrap=column.no_wrap,
                     overflow=column.overflow,
                     height=None,
-                    highlight=column.highlight,
+                    highlight=getattr(column, "highlight", options.highlight),  # rich < 13.8: the table's
                 ),
                 header_style + get_style(column.header_style) + null,
                 get_style(column.style or "") + null,
