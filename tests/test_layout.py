@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from casefile.render.layout import Hanging, Paragraph, QuickTable, Stack
+from casefile.render.layout import Hanging, Page, Paragraph, QuickTable, Stack
 
 WORDS = [
     "a", "the", "refusal", "likely", "Migri", "★", "⚠", "→", "“quoted”", "abcdefghijklmnopqrstuvwxyz", "x-y", "é",
@@ -201,3 +201,53 @@ def test_a_stack_in_a_panel_is_drawn_as_a_group_in_the_panel(
     quick = Panel(Stack(made()), title=Text("DE Germany"), title_align="left", padding=0)  # type: ignore[arg-type]
     plain = Panel(Group(*made()), title=Text("DE Germany"), title_align="left")  # type: ignore[arg-type]
     assert printed(quick, columns, colour) == printed(plain, columns, colour)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(
+    parts=st.lists(st.tuples(st.sampled_from(["item", "text", "table", "blank"]), texts(), texts()), max_size=6),
+    columns=st.integers(1, 120),
+    colour=st.booleans(),
+)
+def test_a_page_prints_what_printing_each_part_prints(
+    parts: list[tuple[str, str | Text, str | Text]], columns: int, colour: bool
+) -> None:
+    def made(kind: str, one: str | Text, two: str | Text) -> object:
+        one = one.copy() if isinstance(one, Text) else one
+        two = two.copy() if isinstance(two, Text) else two
+        if kind == "item":
+            return Hanging(" •", one, 2)
+        if kind == "text":
+            return one if isinstance(one, Text) else Text(one)
+        if kind == "table":
+            table = QuickTable(box=box.SIMPLE_HEAVY, pad_edge=False)
+            table.add_column("Jurisdiction")
+            table.add_column("Outcome")
+            table.add_row(one, two)
+            return table
+        return None
+
+    page = Page()
+    for part in parts:
+        page.add(made(*part))  # type: ignore[arg-type]
+    out = io.StringIO()
+    console = Console(
+        file=out, width=columns, force_terminal=colour, no_color=not colour, highlight=False, color_system="truecolor"
+    )
+    page.print(console)
+    one_by_one = io.StringIO()
+    console = Console(
+        file=one_by_one,
+        width=columns,
+        force_terminal=colour,
+        no_color=not colour,
+        highlight=False,
+        color_system="truecolor",
+    )
+    for part in parts:
+        made_part = made(*part)
+        if made_part is None:
+            console.print()
+        else:
+            console.print(made_part)
+    assert out.getvalue() == one_by_one.getvalue()

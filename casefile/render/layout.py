@@ -175,6 +175,10 @@ class Paragraph:
         return paragraph_lines(console, text, options) if text.end == "\n" else None
 
 
+NARROWEST = 40
+"""The narrowest width the commands lay out (``casefile.cli`` keeps COLUMNS between 40 and 500)."""
+
+
 class Page:
     """What a report prints, collected and printed at once: one print of many parts costs much less than many
     prints, and each ``Text`` is laid out as a :class:`Paragraph` (the same lines, faster)."""
@@ -191,7 +195,10 @@ class Page:
         self.parts.append(renderable)
 
     def print(self, console: Console) -> None:
-        console.print(Group(*self.parts))
+        # From 40 columns (the narrowest the commands lay out) every part keeps within the width, so the console's
+        # own pass cropping each line to the width (a few milliseconds for a long report) has nothing to do; only
+        # far narrower, a table's borders alone can be wider than the console.
+        console.print(Group(*self.parts), crop=console.width < NARROWEST)
 
 
 def _plain_layout(text: Text) -> bool:
