@@ -6,15 +6,16 @@ self-contained HTML page (inline CSS, no script, nothing loaded from the network
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from rich.console import Console
 
 from casefile import __version__
 from casefile.render.escape import markdown_safe, terminal_safe
+from casefile.report import record
 
 
-@dataclass
+@record
 class Doc:
     title: str
     notice: str
@@ -161,47 +162,41 @@ def _layout(headers: list[str], rows: list[list[str]], width: int) -> int | None
 def to_console(doc: Doc, console: Console) -> None:
     """The same document in the terminal: wrapped list items keep their indent."""
     from rich import box
-    from rich.table import Table
     from rich.text import Text
 
+    from casefile.render.layout import Hanging, Page, QuickTable
     from casefile.render.text import notice
 
-    console.print(notice(doc.notice))
-    console.print(Text(terminal_safe(doc.title), style="bold"))
+    page = Page()
+    page.add(notice(doc.notice))
+    page.add(Text(terminal_safe(doc.title), style="bold"))
     if doc.subtitle:
-        console.print(Text(terminal_safe(doc.subtitle), style="dim"))
+        page.add(Text(terminal_safe(doc.subtitle), style="dim"))
     for block in _safe_blocks(doc.blocks):
         kind = block[0]
         if kind == "h2":
-            console.print(Text("\n" + block[1], style="bold underline"))
+            page.add(Text("\n" + block[1], style="bold underline"))
         elif kind == "p":
-            console.print(Text(block[1], style="dim" if block[2] else ""))
+            page.add(Text(block[1], style="dim" if block[2] else ""))
         elif kind == "ul":
             for item in block[1]:
-                grid = Table.grid(padding=(0, 1, 0, 0))
-                grid.add_column(width=2, no_wrap=True)
-                grid.add_column()
-                grid.add_row(" •", item)
-                console.print(grid)
+                page.add(Hanging(" •", item, 2))
         elif kind == "table":
             headers, rows = block[1], block[2]
             layout = _layout(headers, rows, console.width)
             if layout is not None:
-                table = Table(box=box.SIMPLE_HEAVY, pad_edge=False)
+                table = QuickTable(box=box.SIMPLE_HEAVY, pad_edge=False)
                 for i, h in enumerate(headers):
                     table.add_column(h, no_wrap=i != layout)
                 for row in rows:
                     table.add_row(*row)
-                console.print(table)
+                page.add(table)
                 continue
             # Too wide for the terminal: one entry per row, wrapped lines keeping their indent.
             for row in rows:
-                console.print(Text(row[0].replace("\n", " — "), style="bold"))
+                page.add(Text(row[0].replace("\n", " — "), style="bold"))
                 rest = " · ".join(f"{h}: {c}" for h, c in zip(headers[1:], row[1:], strict=True))
-                grid = Table.grid(padding=(0, 1, 0, 0))
-                grid.add_column(width=2, no_wrap=True)
-                grid.add_column()
-                grid.add_row("", rest)
-                console.print(grid)
-    console.print()
-    console.print(notice(doc.notice))
+                page.add(Hanging("", rest, 2))
+    page.add()
+    page.add(notice(doc.notice))
+    page.print(console)

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# the same, less the whitespace that lays JSON out (inside strings JSON escapes it anyway)
-_UNSAFE_IN_JSON = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
+# the same, less the whitespace that lays JSON out (inside strings JSON escapes it anyway); compiled when JSON is
+# written, not by every command
+_UNSAFE_IN_JSON = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 _MARKDOWN = re.compile(r"([\\`*_\[\]#!|<>~&$])")  # what can open emphasis, code, links, images, HTML, tables
 
 
@@ -33,7 +32,7 @@ def terminal_safe(text: str) -> str:
 def json_safe(text: str) -> str:
     """JSON text with the control and bidirectional-formatting characters that JSON leaves raw (DEL, C1, U+0085,
     bidi overrides) written as ``\\uXXXX`` escapes: the same data, harmless when the JSON is shown in a terminal."""
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return re.sub(_UNSAFE_IN_JSON, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def markdown_safe(text: str) -> str:

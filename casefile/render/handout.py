@@ -5,13 +5,14 @@ Both functions only format a :class:`casefile.report.Report`; what the handout s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from casefile.render.escape import markdown_safe, terminal_safe
-from casefile.render.markdown import cell
+from casefile.render.layout import Hanging, Page, QuickTable
 from casefile.render.text import OUTCOME_STYLE, notice
 from casefile.report import DIFFERENCES_NOTE, MATRIX_LEGEND, SECTIONS, Report, Shown, words
 
@@ -39,6 +40,8 @@ def _shown_md(s: Shown) -> str:
 
 def handout_markdown(r: Report) -> str:
     """The handout as a Markdown document."""
+    from casefile.render.markdown import cell  # not for the terminal: its import is not every command's
+
     out: list[str] = [f"> **⚠ {r.disclaimer}**", "", f"# {_md(r.who)}", ""]
     meta = (
         f"{'Comparison across jurisdictions' if r.kind == 'compare' else 'Assessment'} · assessed as of **{r.as_of}**"
@@ -172,43 +175,39 @@ def _heading(title: str) -> Text:
     return Text("\n" + title, style="bold underline")
 
 
-def _item(text: str | Text, indent: int = 1, bullet: str = "•") -> Table:
+def _item(text: str | Text, indent: int = 1, bullet: str = "•") -> Hanging:
     """One list item whose wrapped lines keep their indent."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(width=indent + len(bullet), no_wrap=True)
-    grid.add_column()
-    grid.add_row(" " * indent + bullet, text)
-    return grid
+    return Hanging(" " * indent + bullet, text, indent + len(bullet))
 
 
 def handout_text(r: Report, console: Console) -> None:
-    """The handout in the terminal."""
-    console.print(notice(r.disclaimer))
+    """The handout in the terminal, printed at once (one print of many parts costs less than many prints)."""
+    page = Page()
+    add = page.add
+    add(notice(r.disclaimer))
     head = Text(terminal_safe(r.who), style="bold")
     head.append(f"  (assessed as of {r.as_of}" + (f"; applied in ★ {', '.join(r.applied)}" if r.applied else "") + ")")
-    console.print(head)
+    add(head)
     for w in r.warnings:
-        console.print(_item(Text(terminal_safe(w), style="yellow"), 0, "!"))
+        add(_item(Text(terminal_safe(w), style="yellow"), 0, "!"))
     if r.known or r.unknown_facts:
-        console.print(_heading(SECTIONS["facts"]))
-        console.print(Text(SECTIONS["known"], style="bold"))
-        facts = Table.grid(padding=(0, 2, 0, 1))
+        add(_heading(SECTIONS["facts"]))
+        add(Text(SECTIONS["known"], style="bold"))
+        facts = QuickTable.grid(padding=(0, 2, 0, 1))
         facts.add_column(style="dim")
         facts.add_column()
         for f in r.known:
             facts.add_row(f.label, Text(terminal_safe(f.value), style="bold"))
-        console.print(facts)
-        console.print(Text(SECTIONS["unknown"], style="bold"))
+        add(facts)
+        add(Text(SECTIONS["unknown"], style="bold"))
         for q in r.unknown_facts:
-            console.print(_item(q, 1, "?"))
+            add(_item(q, 1, "?"))
         if not r.unknown_facts:
-            console.print(" Nothing unknown would change an outcome.")
+            add(" Nothing unknown would change an outcome.")
         if r.unknown_other:
-            console.print(
-                Text(f" {r.unknown_other} other facts are not given; none of them would change an outcome.", "dim")
-            )
-    console.print(_heading(SECTIONS["matrix"]))
-    table = Table(box=box.SIMPLE_HEAVY, pad_edge=False)
+            add(Text(f" {r.unknown_other} other facts are not given; none of them would change an outcome.", "dim"))
+    add(_heading(SECTIONS["matrix"]))
+    table = QuickTable(box=box.SIMPLE_HEAVY, pad_edge=False)
     for col in ("", "Jurisdiction", "Access", "Practice", "Standard", "Tension", "Outcome"):
         table.add_column(col)
     for row in r.rows:
@@ -221,22 +220,22 @@ def handout_text(r: Report, console: Console) -> None:
             Text("yes", style="bold magenta") if row.tension else Text("no", style="dim"),
             _styled(row.outcome, True),
         )
-    console.print(table)
-    console.print(Text(MATRIX_LEGEND, style="dim"))
-    console.print(_heading(SECTIONS["differences"]))
-    console.print(Text(DIFFERENCES_NOTE, style="dim"))
+    add(table)
+    add(Text(MATRIX_LEGEND, style="dim"))
+    add(_heading(SECTIONS["differences"]))
+    add(Text(DIFFERENCES_NOTE, style="dim"))
     for d in r.differences:
         t = Text(f"{_label(d)}: ", style="bold")
         t.append_text(_styled(d.outcome))
         t.append(". " + d.sentence)
-        console.print(_item(t))
-    console.print(_heading(SECTIONS["cards"]))
+        add(_item(t))
+    add(_heading(SECTIONS["cards"]))
     for i, c in enumerate(r.cards):
         if i:
-            console.print()
+            add()
         t = Text(_label(c) + (" ★" if c.applied else "") + " — ", style="bold")
         t.append_text(_styled(c.outcome))
-        console.print(t)
+        add(t)
         lenses = Text("Access: ")
         lenses.append_text(_styled(c.access))
         lenses.append(" · Practice: ")
@@ -245,74 +244,75 @@ def handout_text(r: Report, console: Console) -> None:
         lenses.append_text(_styled(c.standard))
         if c.tension:
             lenses.append(" · tension", style="bold magenta")
-        console.print(_item(lenses, 2, " "))
+        add(_item(lenses, 2, " "))
         for label, text in c.lines:
             line = Text(f"{label}: ", style="bold")
             line.append(text)
-            console.print(_item(line, 2, " "))
+            add(_item(line, 2, " "))
         for cav in c.caveats:
-            console.print(_item(Text(f"Caveat: {cav}", style="yellow"), 2, "⚠"))
+            add(_item(Text(f"Caveat: {cav}", style="yellow"), 2, "⚠"))
         if c.sources:
-            console.print(_item(Text(f"Sources: {c.sources}", style="dim"), 2, " "))
-    console.print(_heading(SECTIONS["unknowns"]))
+            add(_item(Text(f"Sources: {c.sources}", style="dim"), 2, " "))
+    add(_heading(SECTIONS["unknowns"]))
     for u in r.unknowns:
-        console.print(_item(Text(u.question, style="bold"), 1, "?"))
+        add(_item(Text(u.question, style="bold"), 1, "?"))
         for codes, effect in u.effects:
-            console.print(_item(Text(f"{codes}: {effect}", style="dim"), 4, " "))
+            add(_item(Text(f"{codes}: {effect}", style="dim"), 4, " "))
     if not r.unknowns:
-        console.print(" None: no unknown fact would change an outcome.")
-    console.print(_heading(SECTIONS["why_not"]))
+        add(" None: no unknown fact would change an outcome.")
+    add(_heading(SECTIONS["why_not"]))
     for x in r.why_not:
-        console.print(_item(f"{x.code}: {x.text}"))
+        add(_item(f"{x.code}: {x.text}"))
     if not r.why_not:
-        console.print(" Every jurisdiction reaches its most favourable outcome.")
-    console.print(_heading(SECTIONS["depends_on"]))
+        add(" Every jurisdiction reaches its most favourable outcome.")
+    add(_heading(SECTIONS["depends_on"]))
     for x in r.depends_on:
         t = Text(f"{x.code}: {x.text} → ")
         t.append(words(x.outcome), style=OUTCOME_STYLE.get(x.outcome or "", ""))
         if x.note:
             t.append(f" {x.note}", style="yellow")
-        console.print(_item(t))
+        add(_item(t))
     if not r.depends_on:
-        console.print(" No single changed fact would change an outcome.")
-    console.print(_heading(SECTIONS["confidence"]))
+        add(" No single changed fact would change an outcome.")
+    add(_heading(SECTIONS["confidence"]))
     for x in r.caveats:
         t = Text(f"{x.code} {x.text}", style="bold")
         if x.note:
             t.append(": " + x.note, style="")
-        console.print(_item(t, 1, "⚠"))
+        add(_item(t, 1, "⚠"))
     if not r.caveats:
-        console.print(" Every outcome shown rests on rules of high confidence without caveats.")
-    console.print(_heading(SECTIONS["glossary"]))
-    gl = Table.grid(padding=(0, 2, 0, 1))
+        add(" Every outcome shown rests on rules of high confidence without caveats.")
+    add(_heading(SECTIONS["glossary"]))
+    gl = QuickTable.grid(padding=(0, 2, 0, 1))
     gl.add_column(style="bold", no_wrap=True)
     gl.add_column()
     for g in r.glossary:
         gl.add_row(g.term, g.text)
-    console.print(gl)
+    add(gl)
     if r.details is not None:
-        _text_details(r, console)
-    console.print()
-    console.print(notice(r.disclaimer))
+        _text_details(r, add)
+    add()
+    add(notice(r.disclaimer))
+    page.print(console)
 
 
-def _text_details(r: Report, console: Console) -> None:
-    console.print(_heading(SECTIONS["details"]))
-    console.print(Text(f"case {r.case_id} · rulebook {r.rulebook_version} · engine {r.engine}", style="dim"))
+def _text_details(r: Report, add: Callable[..., None]) -> None:
+    add(_heading(SECTIONS["details"]))
+    add(Text(f"case {r.case_id} · rulebook {r.rulebook_version} · engine {r.engine}", style="dim"))
     for d in r.details or []:
-        console.print(Text(f"\n{d.code} {d.name}", style="bold"))
+        add(Text(f"\n{d.code} {d.name}", style="bold"))
         for s, label, src in d.checklist:
-            console.print(_item(Text(f"{label} — {STATUS_WORDS[s]}  ({src})"), 2, MARK[s]))
+            add(_item(Text(f"{label} — {STATUS_WORDS[s]}  ({src})"), 2, MARK[s]))
         for f in d.rules:
             over = f", overridden by {', '.join(f.overridden_by)}" if not f.decided else ""
-            console.print(_item(Text(f"{f.title} [{f.rule}] ({f.stage} → {f.conclusion}){over}"), 2))
+            add(_item(Text(f"{f.title} [{f.rule}] ({f.stage} → {f.conclusion}){over}"), 2))
             if f.facts:
-                console.print(_item(Text(f"facts matched: {f.facts}", style="dim"), 4, " "))
-            console.print(_item(Text(f"sources: {f.sources} · {f.location}", style="dim"), 4, " "))
+                add(_item(Text(f"facts matched: {f.facts}", style="dim"), 4, " "))
+            add(_item(Text(f"sources: {f.sources} · {f.location}", style="dim"), 4, " "))
         for w in d.why_not:
-            console.print(_item(Text("why not: " + w), 2, "–"))
+            add(_item(Text("why not: " + w), 2, "–"))
         for x in d.depends_on:
-            console.print(_item(Text(f"depends on: {x.text} → {words(x.outcome)} {x.note}".rstrip()), 2, "→"))
-    console.print(_heading(SECTIONS["sources"]))
+            add(_item(Text(f"depends on: {x.text} → {words(x.outcome)} {x.note}".rstrip()), 2, "→"))
+    add(_heading(SECTIONS["sources"]))
     for ref, title, text in r.sources or []:
-        console.print(_item(Text(f"{ref} — {title}: {text}"), 1))
+        add(_item(Text(f"{ref} — {title}: {text}"), 1))

@@ -13,11 +13,11 @@ from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from casefile.facts import CASE_FACTS
 from casefile.render.escape import terminal_safe
+from casefile.render.layout import Hanging, Page, Paragraph, QuickTable, Stack, paragraphs
 from casefile.report import SECTIONS, outcome_effects
 from casefile.results import Assessment, JurisdictionResult
 from casefile.rulebook import default_rulebook
@@ -47,7 +47,7 @@ def styled(outcome: str) -> Text:
 
 
 def notice(text: str) -> Panel:
-    return Panel(Text(text, style="bold"), title="Notice", border_style="yellow", box=box.ROUNDED)
+    return Panel(Text(text, style="bold"), title=Text("Notice"), border_style="yellow", box=box.ROUNDED)
 
 
 def header(a: Assessment) -> Text:
@@ -63,16 +63,18 @@ def warnings(a: Assessment) -> list[RenderableType]:
 
 
 def render_evaluate(a: Assessment, console: Console) -> None:
-    console.print(notice(a.disclaimer))
-    console.print(header(a))
+    page = Page()
+    page.add(notice(a.disclaimer))
+    page.add(header(a))
     for w in warnings(a):
-        console.print(w)
+        page.add(w)
     for j in a.jurisdictions:
-        console.print()
-        console.print(jurisdiction_block(j, a))
-    console.print()
-    console.print(sources_block(a, (s for j in a.jurisdictions for f in j.fired for s in f.sources)))
-    console.print(notice(a.disclaimer))
+        page.add()
+        page.add(jurisdiction_block(j, a))
+    page.add()
+    page.add(sources_block(a, (s for j in a.jurisdictions for f in j.fired for s in f.sources)))
+    page.add(notice(a.disclaimer))
+    page.print(console)
 
 
 def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
@@ -88,7 +90,7 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
     if head.confidence != "high":
         title.append(f" ({head.confidence} confidence)", style="yellow")
     parts: list[RenderableType] = []
-    lenses = Table.grid(padding=(0, 1))
+    lenses = QuickTable.grid(padding=(0, 1))
     lenses.add_column(style="bold", no_wrap=True)
     lenses.add_column()
     from casefile.report import lens_confidence
@@ -166,7 +168,8 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
             for cav in shown.caveats:
                 parts.append(_hang(f"⚠ {cav}", style="yellow"))
     return Panel(
-        Group(*parts),
+        Stack(paragraphs(parts)),
+        padding=0,  # the stack's margins
         title=title,
         title_align="left",
         box=box.ROUNDED,
@@ -174,14 +177,10 @@ def jurisdiction_block(j: JurisdictionResult, a: Assessment) -> RenderableType:
     )
 
 
-def _hang(text: str | Text, style: str = "", *, bullet: str = "  ", bullet_style: str = "") -> Table:
+def _hang(text: str | Text, style: str = "", *, bullet: str = "  ", bullet_style: str = "") -> Hanging:
     """One line whose wrapped continuation keeps the indent of its first word."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(width=len(bullet), no_wrap=True)
-    grid.add_column()
     body = text if isinstance(text, Text) else Text(text, style=style)
-    grid.add_row(Text(bullet, style=bullet_style), body)
-    return grid
+    return Hanging(Text(bullet, style=bullet_style), body, len(bullet))
 
 
 def _value(v: object) -> str:
@@ -194,7 +193,7 @@ def _value(v: object) -> str:
 
 def sources_block(a: Assessment, refs: Iterable[str]) -> RenderableType:
     wanted = sorted(set(refs))
-    table = Table(box=box.SIMPLE, show_header=True, expand=False)
+    table = QuickTable(box=box.SIMPLE, show_header=True, expand=False)
     table.add_column("Source", no_wrap=True)
     table.add_column("What it says")
     for ref in wanted:
@@ -206,4 +205,4 @@ def sources_block(a: Assessment, refs: Iterable[str]) -> RenderableType:
         if note.status:
             text.append(f"\n⚠ {', '.join(note.status)}: {note.note}", style="yellow")
         table.add_row(ref, text)
-    return Group(Text("Sources", style="bold underline"), table)
+    return Group(Paragraph(Text("Sources", style="bold underline")), table)
