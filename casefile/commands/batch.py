@@ -67,6 +67,9 @@ def batch(
     ] = False,
 ) -> None:
     """Evaluate many cases (files, folders, JSON Lines) to CSV or JSON Lines, with a summary table on stderr."""
+    from casefile.cli import long_running
+
+    long_running()
     import signal
     from collections import Counter
 

@@ -57,6 +57,9 @@ def interview(
 
     Example: casefile interview -o my-case.yaml   (or from a script: casefile interview < answers.txt)
     """
+    from casefile.cli import long_running
+
+    long_running()
     import datetime as dt
 
     from casefile import DISCLAIMER

@@ -25,6 +25,9 @@ def serve(
     hours: Annotated[float, typer.Option("--hours", help="Hours before a workshop session expires.")] = 12.0,
 ) -> None:
     """A local web workshop: explore a case in the browser, and run a room of volunteers predicting outcomes."""
+    from casefile.cli import long_running
+
+    long_running()
     from casefile.errors import InputError
 
     try:

@@ -55,6 +55,9 @@ def train(
 
     Example: casefile train andrei -j DE -j NL
     """
+    from casefile.cli import long_running
+
+    long_running()
     import json
 
     from rich.text import Text
