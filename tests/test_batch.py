@@ -312,6 +312,7 @@ def test_batch_rows_agree_with_the_full_assessment() -> None:
         assert_rows_agree([r for r in rows if r["source"] == source], assess(case, explain=False))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=strategies.cases(), as_of=strategies.as_of_dates)
 def test_remembered_decisions_agree_with_the_full_assessment_on_generated_cases(case, as_of) -> None:  # type: ignore[no-untyped-def]

@@ -205,6 +205,7 @@ def test_each_question_is_asked_once_when_skipped() -> None:
     assert asked and len(asked) == len(set(asked))
 
 
+@pytest.mark.slow
 def test_a_fact_that_cannot_change_any_outcome_is_never_asked(book) -> None:
     path = "dissent.sur_place_activity"
     spec = CASE_FACTS[path]

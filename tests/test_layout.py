@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich import box
@@ -128,6 +129,7 @@ def test_a_table_cell_is_drawn_as_its_text_is(
     assert printed(table(fast), columns, colour) == printed(table(same), columns, colour)
 
 
+@pytest.mark.slow  # the full suite runs it; the quick subset keeps the other layout properties
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(
     rows=st.lists(st.tuples(texts(), texts(), texts()), max_size=5),
