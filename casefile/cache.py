@@ -5,7 +5,7 @@ loads it. The parsed form of each rule or source file — its plain data and its
 :func:`casefile.documents.load_text` returns — is stored as JSON in the user's cache folder, under a name derived
 from the SHA-256 of the file's text, the casefile version, this cache's format and the source code of the parser
 (``documents.py``): any change to a rule file, or to how files are read, misses the cache, so it never serves stale
-data. Only rule and source files are cached, never a case file.
+data. Only rule and source files and the glossary are cached, never a case file.
 
 A cache file is data, never code: JSON cannot run anything when read, and what is read is checked to name the
 SHA-256 of the text it was made from and to have exactly the shapes the parser produces (mappings with text keys,
