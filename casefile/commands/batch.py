@@ -67,17 +67,16 @@ def batch(
     ] = False,
 ) -> None:
     """Evaluate many cases (files, folders, JSON Lines) to CSV or JSON Lines, with a summary table on stderr."""
-    from casefile.cli import long_running
-
-    long_running()
     import signal
     from collections import Counter
 
     from casefile import DISCLAIMER
     from casefile.assessment import parse_jurisdictions
     from casefile.batch import FORMATS, PartialFile, csv_header, iter_inputs, render_summary, stream
-    from casefile.cli import EXTENSIONS, choose_format, parse_date
+    from casefile.cli import EXTENSIONS, choose_format, long_running, parse_date
     from casefile.errors import InputError
+
+    long_running()  # the garbage collector back on: this command may run for a long time
 
     named = output is not None and output.suffix.lower() in EXTENSIONS  # the name says a format: it must fit
     fmt = choose_format(fmt, output, allowed=FORMATS) if named or fmt is not None else "csv"

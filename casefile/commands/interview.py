@@ -57,17 +57,16 @@ def interview(
 
     Example: casefile interview -o my-case.yaml   (or from a script: casefile interview < answers.txt)
     """
-    from casefile.cli import long_running
-
-    long_running()
     import datetime as dt
 
     from casefile import DISCLAIMER
-    from casefile.cli import _console, parse_date
+    from casefile.cli import _console, long_running, parse_date
     from casefile.errors import InputError
     from casefile.interview import Interview, case_yaml
     from casefile.render.text import notice
     from casefile.rulebook import default_rulebook
+
+    long_running()  # the garbage collector back on: this command may run for a long time
 
     day = parse_date(as_of, "--as-of") or dt.date.today()
     # Without --out the case file is the only thing on standard output (`casefile interview > case.yaml`);

@@ -26,9 +26,9 @@ def serve(
 ) -> None:
     """A local web workshop: explore a case in the browser, and run a room of volunteers predicting outcomes."""
     from casefile.cli import long_running
-
-    long_running()
     from casefile.errors import InputError
+
+    long_running()  # the garbage collector back on: this command may run for a long time
 
     try:
         import segno  # noqa: F401

@@ -55,21 +55,20 @@ def train(
 
     Example: casefile train andrei -j DE -j NL
     """
-    from casefile.cli import long_running
-
-    long_running()
     import json
 
     from rich.text import Text
 
     from casefile import DISCLAIMER
     from casefile.assessment import assess
-    from casefile.cli import _console, load, parse_date
+    from casefile.cli import _console, load, long_running, parse_date
     from casefile.errors import InputError
     from casefile.render.text import notice
     from casefile.rulebook import default_rulebook
     from casefile.train import Prediction as Parsed
     from casefile.train import parse_prediction, score
+
+    long_running()  # the garbage collector back on: this command may run for a long time
 
     if fmt not in ("text", "json"):
         raise InputError.single(None, f"expected text or json, got {fmt!r}", field="--format")
