@@ -114,9 +114,14 @@ def _write(where: Path, entry: Path, doc: Document, source: str) -> None:
         )
     except (_Uncacheable, ValueError, TypeError, RecursionError):
         return
+    store(entry, body)
+
+
+def store(entry: Path, body: str) -> None:
+    """Write a cache entry whole (its folder made private to the user); any problem just means no cache."""
     try:
-        where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=where, prefix=".", suffix=".tmp")
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
         try:
             with open(fd, "w", encoding="utf-8") as handle:
                 handle.write(body)

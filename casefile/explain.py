@@ -493,16 +493,22 @@ def _collect(found: list[Atom], read: set[str], tested: dict[str, set[Any]], edg
             bucket.update(value)
         else:
             bucket.add(value)
-        if isinstance(value, bool) or not isinstance(value, int | dt.date):
-            continue
-        step: Any = dt.timedelta(days=1) if isinstance(value, dt.date) else 1
-        points = edges.setdefault(a.fact, set())
-        if a.op in ("ge", "lt"):
-            points.add(value)
-        elif a.op in ("gt", "le"):
-            points.add(value + step)
-        else:
-            points.update({value, value + step})
+        _add_boundary(a, edges)
+
+
+def _add_boundary(a: Atom, edges: dict[str, set[Any]]) -> None:
+    """The values of a number or date where `a`'s answer changes ('at least c' at c, 'above c' at c+1)."""
+    value = a.value
+    if isinstance(value, bool) or not isinstance(value, int | dt.date):
+        return
+    step: Any = dt.timedelta(days=1) if isinstance(value, dt.date) else 1
+    points = edges.setdefault(a.fact, set())
+    if a.op in ("ge", "lt"):
+        points.add(value)
+    elif a.op in ("gt", "le"):
+        points.add(value + step)
+    else:
+        points.update({value, value + step})
 
 
 def _search_matcher(book: Rulebook) -> ReferenceMatcher:
@@ -734,17 +740,7 @@ def boundaries(book: Rulebook) -> dict[str, set[Any]]:
     conds = [r.effective for r in book.rules.values()] + [c.condition for c in book.criteria.values()]
     for cond in conds:
         for a in atoms(cond):
-            value = a.value
-            if isinstance(value, bool) or not isinstance(value, int | dt.date):
-                continue
-            step: Any = dt.timedelta(days=1) if isinstance(value, dt.date) else 1
-            bucket = out.setdefault(a.fact, set())
-            if a.op in ("ge", "lt"):
-                bucket.add(value)
-            elif a.op in ("gt", "le"):
-                bucket.add(value + step)
-            else:
-                bucket.update({value, value + step})
+            _add_boundary(a, out)
     return out
 
 

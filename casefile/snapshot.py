@@ -25,9 +25,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -204,18 +202,9 @@ def write(name: str | None, book: Any) -> None:
         )
     except (_Refused, ValueError, TypeError, RecursionError):
         return
-    try:
-        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
-        try:
-            with open(fd, "w", encoding="utf-8") as handle:
-                handle.write(body)
-            os.replace(tmp, entry)  # readers see the whole snapshot or none
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
+    from casefile.cache import store
+
+    store(entry, body)
 
 
 def _encode(value: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -78,3 +79,20 @@ def serve_benchmark():  # -> ModuleType
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own (parsed files and rulebook snapshots), with the cache on."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CASEFILE_CACHE_DIR", str(folder))
+    monkeypatch.delenv("CASEFILE_CACHE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    """A copy of the shipped rule files the test may edit."""
+    folder = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", folder)
+    return folder

@@ -18,21 +18,6 @@ from casefile.rulebook import load_rulebook
 from .conftest import ROOT
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("CASEFILE_CACHE_DIR", str(folder))
-    monkeypatch.delenv("CASEFILE_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
-def rules(tmp_path: Path) -> Path:
-    folder = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", folder)
-    return folder
-
-
 def rulebook_facts(folder: Path) -> tuple[str, dict[str, str | None]]:
     """The rulebook through the file cache: without its snapshot (tests/test_snapshot.py), which would stand in."""
     shutil.rmtree(Path(os.environ["CASEFILE_CACHE_DIR"]) / "rulebooks", ignore_errors=True)

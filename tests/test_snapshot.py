@@ -14,21 +14,6 @@ from casefile.rulebook import Rulebook, load_rulebook
 from .conftest import ROOT
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("CASEFILE_CACHE_DIR", str(folder))
-    monkeypatch.delenv("CASEFILE_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
-def rules(tmp_path: Path) -> Path:
-    folder = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", folder)
-    return folder
-
-
 def from_files(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Rulebook:
     with monkeypatch.context() as m:
         m.setenv("CASEFILE_CACHE", "off")
